@@ -1,0 +1,3 @@
+from ictops.cli.main import main
+
+main()

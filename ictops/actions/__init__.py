@@ -1,0 +1,1 @@
+"""Actions: what ictops does on one host (run a command, back up, audit...)."""

@@ -1,0 +1,1 @@
+"""Command-line interface: one module per verb, each a thin adapter over the library."""

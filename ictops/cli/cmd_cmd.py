@@ -1,0 +1,63 @@
+"""``ictops cmd``: run one command on many hosts."""
+
+from __future__ import annotations
+
+import click
+
+from ictops.actions.command import RunCommand
+from ictops.cli.output import exit_code, print_json, recap_table, stdout, totals, totals_line
+from ictops.cli.running import LIMIT_HELP, run_with_progress
+from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
+from rich.markup import escape
+
+
+@click.command("cmd")
+@click.argument("command")
+@click.option("-l", "--limit", help=LIMIT_HELP)
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per host for the command (default: the host's timeouts.command).")
+@click.option("--sudo", is_flag=True, help="Run with sudo on servers.")
+@click.option("-f", "--forks", type=click.IntRange(1, 500), default=DEFAULT_WORKERS, show_default=True, help="Hosts worked on at once.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON (for scripts).")
+@click.option("--full", is_flag=True, help="Print every host's whole output before the recap.")
+@click.pass_obj
+def cmd(app, command, limit, timeout, sudo, forks, as_json, full):
+    """Run COMMAND on the selected hosts in parallel.
+
+    Servers run it in a shell; switches run it as an exec command (show ...,
+    display ...). The recap lists each host's status, time and output.
+
+    \b
+    Examples:
+      ictops cmd 'uptime' -l 'role=server'
+      ictops cmd 'show version' -l 'cisco and sch_phukhieo'
+
+    Exit codes: 0 every host OK, 1 a host failed or was unreachable, 2 bad input.
+    """
+    hosts = app.inventory().select(limit)
+    settings = RunSettings(project=app.project, workers=forks)
+    action = RunCommand(command=command, timeout=timeout, sudo=sudo)
+    results, seconds = run_with_progress(hosts, action, "cmd", settings, label=command)
+    if as_json:
+        print_json(
+            {
+                "run_id": settings.run_id,
+                "command": command,
+                "results": [r.to_dict() for r in results],
+                "totals": totals(results),
+                "seconds": round(seconds, 3),
+            }
+        )
+        return int(exit_code(results))
+    multi_line = full or any(len(r.output.strip().splitlines()) > 1 for r in results)
+    if multi_line:
+        for r in results:
+            if r.output.strip():
+                stdout.rule(f"[bold]{escape(r.host)}[/] ({r.status.value})", align="left")
+                stdout.print(escape(r.output.rstrip()), soft_wrap=True)
+    stdout.print(recap_table(results, f"cmd: {command}", show_output=not multi_line))
+    stdout.print(totals_line(results, seconds))
+    return int(exit_code(results))
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(cmd)

@@ -1,0 +1,112 @@
+"""The ``ictops`` command: global options, error handling and exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from ictops import __version__
+from ictops.errors import ExitCode, IctopsError
+from ictops.project import Project
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class App:
+    """Per-invocation state handed to subcommands (``click.pass_obj``)."""
+
+    def __init__(self, project: Project, verbose: int):
+        self.project = project
+        self.verbose = verbose
+        self._inventory = None
+
+    def inventory(self):
+        from ictops.inventory import load_inventory
+
+        if self._inventory is None:
+            self._inventory = load_inventory(self.project.inventory_dir, self.project.root)
+        return self._inventory
+
+
+def _setup_logging(project: Project, verbose: int) -> None:
+    """Details go to state/logs/ictops.log; the terminal only gets what the user needs."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    for noisy in ("paramiko", "netmiko", "asyncssh"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL if verbose < 2 else logging.DEBUG)
+    logdir = project.state_dir / "logs"
+    try:
+        logdir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(logdir / "ictops.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if verbose:
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+        console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(console)
+
+
+@click.group(context_settings=CONTEXT)
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ICTOPS_PROJECT",
+    default=".",
+    show_default=True,
+    help="The ops project: a directory with inventory/, playbooks/, tasks/, templates/.",
+)
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv: debug).")
+@click.version_option(__version__, prog_name="ictops")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
+    """ictops: maintain a school district's servers and switches over SSH.
+
+    \b
+    Typical use:
+      ictops inventory list -l 'role=switch'     what is in the inventory
+      ictops hostkeys trust -l 'sch_phukhieo'    record host keys once
+      ictops cmd 'uptime' -l 'role=server'       run a command everywhere
+      ictops lab up                              start the simulated district
+
+    Exit codes: 0 all went well, 1 a host failed or was unreachable,
+    2 bad input (inventory, limit, arguments), 130 interrupted.
+    See docs/exit-codes.md.
+    """
+    project = Project.at(project_dir)
+    _setup_logging(project, verbose)
+    ctx.obj = App(project, verbose)
+
+
+def _register() -> None:
+    from ictops.cli import cmd_cmd, hostkeys_cmd, inventory_cmd, lab_cmd
+
+    for module in (inventory_cmd, cmd_cmd, hostkeys_cmd, lab_cmd):
+        module.register(cli)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every ictops error becomes a one-line message and an exit code."""
+    _register()
+    try:
+        code = cli.main(args=argv, prog_name="ictops", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("ictops: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
+    except IctopsError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"ictops: error: {line}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("ictops: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)

@@ -1,0 +1,1 @@
+"""Sessions to servers (paramiko) and switches (netmiko)."""

@@ -1,0 +1,75 @@
+"""One session per host per run, opened on first use and closed at the end of the run.
+
+Switches have few VTY lines: every session a run opens is closed when it ends,
+whatever happened. A host whose connection failed is not retried in the same run
+(like Ansible's unreachable hosts): later steps get the same failure at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable
+
+from ictops.connections.base import ServerSession, SessionError, SwitchSession
+from ictops.inventory.host import Host
+from ictops.project import Project
+
+Opener = Callable[[Host, Project], Any]
+
+
+def _default_opener(host: Host, project: Project) -> Any:
+    from ictops.connections.factory import open_session
+
+    return open_session(host, project)
+
+
+class SessionPool:
+    """Sessions of one run, by host name. Thread-safe; each host is used by one worker."""
+
+    def __init__(self, project: Project, opener: Opener | None = None):
+        self.project = project
+        self._opener = opener or _default_opener
+        self._sessions: dict[str, Any] = {}
+        self._failures: dict[str, SessionError] = {}
+        self._lock = threading.Lock()
+
+    def get(self, host: Host) -> ServerSession | SwitchSession:
+        with self._lock:
+            if host.name in self._failures:
+                raise self._failures[host.name]
+            session = self._sessions.get(host.name)
+        if session is not None:
+            return session
+        try:
+            session = self._opener(host, self.project)
+        except SessionError as exc:
+            with self._lock:
+                self._failures[host.name] = exc
+            raise
+        with self._lock:
+            self._sessions[host.name] = session
+        return session
+
+    def discard(self, host: Host) -> None:
+        """Close and forget a host's session (after it broke mid-way)."""
+        with self._lock:
+            session = self._sessions.pop(host.name, None)
+        if session is not None:
+            _close_quietly(session)
+
+    def close_all(self) -> None:
+        with self._lock:
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+        if not sessions:
+            return
+        with ThreadPoolExecutor(max_workers=min(32, len(sessions))) as pool:
+            list(pool.map(_close_quietly, sessions))
+
+
+def _close_quietly(session: Any) -> None:
+    try:
+        session.close()
+    except Exception:  # noqa: BLE001 - closing must never fail a run
+        pass

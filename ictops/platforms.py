@@ -1,0 +1,70 @@
+"""Platform data (ictops/data/platforms.yaml): what differs between vendors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform: how to reach it and how to read its configuration."""
+
+    name: str
+    kind: Literal["server", "switch"]
+    description: str = ""
+    netmiko: str | None = None
+    hier_config: str | None = None
+    commands: dict[str, str] = field(default_factory=dict)
+    end_marker: re.Pattern[str] | None = None
+    end_marker_fallback: re.Pattern[str] | None = None
+    config_errors: tuple[re.Pattern[str], ...] = ()
+    volatile: tuple[re.Pattern[str], ...] = ()
+    secrets: tuple[tuple[re.Pattern[str], str], ...] = ()
+
+    @property
+    def is_switch(self) -> bool:
+        return self.kind == "switch"
+
+    def config_error(self, output: str) -> str | None:
+        """The first output line that says a config command was refused, or None."""
+        for line in output.splitlines():
+            for pattern in self.config_errors:
+                if pattern.search(line):
+                    return line.strip()
+        return None
+
+
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern, re.MULTILINE) if pattern else None
+
+
+@lru_cache(maxsize=1)
+def platforms() -> dict[str, Platform]:
+    """All known platforms, by name."""
+    text = resources.files("ictops.data").joinpath("platforms.yaml").read_text("utf-8")
+    result: dict[str, Platform] = {}
+    for name, spec in yaml.safe_load(text).items():
+        result[name] = Platform(
+            name=name,
+            kind=spec["kind"],
+            description=spec.get("description", ""),
+            netmiko=spec.get("netmiko"),
+            hier_config=spec.get("hier_config"),
+            commands=dict(spec.get("commands", {})),
+            end_marker=_compile(spec.get("end_marker")),
+            end_marker_fallback=_compile(spec.get("end_marker_fallback")),
+            config_errors=tuple(re.compile(p) for p in spec.get("config_errors", [])),
+            volatile=tuple(re.compile(p) for p in spec.get("volatile", [])),
+            secrets=tuple((re.compile(p), r) for p, r in spec.get("secrets", [])),
+        )
+    return result
+
+
+def get_platform(name: str) -> Platform:
+    return platforms()[name]
