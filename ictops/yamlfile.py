@@ -114,10 +114,14 @@ def _compose(text: str, doc: YamlDoc, error_cls: type[InputError]) -> None:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed bracket or quote is reported at the end of the file; the line
+        # where the construct started (context) is where the user should look
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
+        context = ""
+        if exc.context and exc.context_mark and exc.problem_mark:
+            context = f" ({exc.context} that starts here; problem at line {exc.problem_mark.line + 1})"
         raise error_cls(
             f"malformed YAML: {problem}{context}; check the indentation and quoting near this line",
             shown,

@@ -150,6 +150,8 @@ class _Resolver:
         order: list[str] = [name]
         group = self.groups.get(name)
         for parent in group.groups if group else ():
+            if parent not in self.groups:  # reported by check_groups
+                continue
             for g in self.lineage(parent):
                 if g not in order:
                     order.append(g)

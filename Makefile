@@ -1,0 +1,66 @@
+# ictops: the two commands a newcomer needs are `make demo` and `make test`.
+# Both set up everything themselves on a fresh Debian 12 machine (as root):
+# OS packages for the lab, a virtual environment, the ictops package.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ICTOPS := $(BIN)/ictops
+# OS packages: sshd for the lab servers, sudo for privileged server commands, git for
+# the backup store, Chromium + poppler + a Thai font for the director's PDF report.
+OS_PACKAGES := openssh-server sudo git chromium poppler-utils fonts-tlwg-laksaman-ttf procps
+PYTEST_ARGS ?=
+
+.PHONY: demo test bench lab-up lab-down os-deps venv clean help
+
+help:
+	@echo "make demo   start the simulated district and run ictops against it"
+	@echo "make test   run the test suite"
+	@echo "make bench  run the benchmarks (docs/performance.md)"
+	@echo "make lab-down  stop the simulated district"
+
+os-deps:
+	@missing=""; for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PYTHON) -c 'import ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "please install as root:$$missing"; exit 1; fi; \
+	  echo "installing OS packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[lab,test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: os-deps venv
+	$(ICTOPS) inventory check
+	$(ICTOPS) lab up
+	$(ICTOPS) hostkeys trust
+	$(ICTOPS) cmd 'uptime' -l 'role=server'
+	$(ICTOPS) cmd 'show version' -l 'cisco'
+	$(ICTOPS) cmd 'display version' -l 'huawei'
+	@echo
+	@echo "The simulated district is still running: try 'source .venv/bin/activate; ictops --help'."
+	@echo "Stop it with: make lab-down"
+
+test: os-deps venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: os-deps venv
+	$(BIN)/python benchmarks/inventory_load.py
+
+lab-up: os-deps venv
+	$(ICTOPS) lab up
+
+lab-down:
+	@if [ -x $(ICTOPS) ]; then $(ICTOPS) lab down; fi
+
+clean: lab-down
+	rm -rf $(VENV) state build *.egg-info
