@@ -1,0 +1,1 @@
+"""The simulated district: real sshd servers and simulated switches on loopback addresses."""
