@@ -1,0 +1,294 @@
+"""Stand up, inspect and stop the simulated district for an inventory.
+
+Every inventory host whose address is in 127.0.0.0/8 gets a device of its kind:
+a real OpenSSH ``sshd`` for a server, a simulated switch for a switch (all
+switches are served by one simulator process). Readiness is the SSH banner,
+never a sleep. What runs is recorded in ``state/lab/``; ``up`` on a running lab
+starts only what is missing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Event
+from typing import Sequence
+
+from ictops.errors import LabError
+from ictops.inventory.host import Host
+from ictops.inventory.inventory import Inventory
+from ictops.lab import sshd
+from ictops.lab.switchsim.faults import read_fault, set_fault
+from ictops.lab.switchsim.spec import PLATFORMS as SIM_PLATFORMS
+from ictops.lab.switchsim.spec import DeviceSpec, SimSpec
+from ictops.project import Project
+
+FAULTS = ("auth-refuse", "no-banner", "stall", "drop", "truncate")
+SIM_PID = "switchsim.pid"
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address) in ipaddress.ip_network("127.0.0.0/8")
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class LabPaths:
+    """Where the lab keeps its files (under state/lab/)."""
+
+    root: Path
+
+    @property
+    def sim_spec(self) -> Path:
+        return self.root / "switchsim.json"
+
+    @property
+    def sim_pid(self) -> Path:
+        return self.root / SIM_PID
+
+    @property
+    def sim_log(self) -> Path:
+        return self.root / "switchsim.log"
+
+    @property
+    def faults(self) -> Path:
+        return self.root / "faults"
+
+    def sshd_spec(self, host: Host, user: str) -> sshd.SshdSpec:
+        base = self.root / "servers" / host.name
+        return sshd.SshdSpec(
+            name=host.name,
+            address=host.hostname,
+            port=host.port,
+            host_key=base / "ssh_host_ed25519_key",
+            pid_file=base / "sshd.pid",
+            config_file=base / "sshd_config",
+            log_file=base / "sshd.log",
+            authorized_keys=self.root / "authorized_keys",
+            user=user,
+        )
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    name: str
+    kind: str  # server | switch
+    address: str
+    running: bool
+    fault: str | None = None
+
+
+class Lab:
+    """The simulated district of one project and inventory."""
+
+    def __init__(self, project: Project, inventory: Inventory):
+        self.project = project
+        self.paths = LabPaths(project.lab_dir)
+        lab_hosts = [h for h in inventory.hosts.values() if is_loopback(h.hostname)]
+        self.servers = [h for h in lab_hosts if h.is_server]
+        self.switches = [h for h in lab_hosts if h.is_switch]
+        unsupported = sorted({h.platform_name for h in self.switches} - set(SIM_PLATFORMS))
+        if unsupported:
+            names = [h.name for h in self.switches if h.platform_name in unsupported]
+            raise LabError(
+                f"the lab cannot simulate platform {', '.join(unsupported)} ({', '.join(names[:3])}); "
+                f"simulated platforms: {', '.join(SIM_PLATFORMS)}"
+            )
+
+    # --- secrets the simulated switches accept --------------------------------------------
+    def _lab_secret(self, host: Host, attribute: str) -> str:
+        """The switch's password or enable secret, as its inventory reference says.
+
+        A ``file:`` reference inside state/lab is created with a random value; an ``env:``
+        reference must be set by the user.
+        """
+        ref = getattr(host, attribute)
+        if ref is None:
+            return ""
+        if ref.file:
+            path = (self.project.root / ref.file).resolve()
+            if not path.exists() and self.paths.root.resolve() in path.parents:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_urlsafe(18) + "\n")
+        return ref.resolve(self.project.root)
+
+    # --- switches -----------------------------------------------------------------------------
+    def _sim_spec(self) -> SimSpec:
+        devices = []
+        for h in self.switches:
+            lab = h.data.get("lab") if isinstance(h.data.get("lab"), dict) else {}
+            devices.append(
+                DeviceSpec(
+                    name=h.name,
+                    address=h.hostname,
+                    port=h.port,
+                    platform=h.platform_name,
+                    hostname=str(lab.get("hostname") or h.name.upper()),
+                    username=h.username or "admin",
+                    password=self._lab_secret(h, "password"),
+                    enable_secret=self._lab_secret(h, "enable_secret"),
+                    host_key=str(self.paths.root / "switches" / h.name / "ssh_host_ed25519_key"),
+                    state_file=str(self.paths.root / "switches" / h.name / "state.json"),
+                    profile=str(lab.get("profile") or "typical"),
+                )
+            )
+        return SimSpec(log_file=str(self.paths.sim_log), faults_dir=str(self.paths.faults), devices=devices)
+
+    def _sim_pid(self) -> int | None:
+        try:
+            pid = int(self.paths.sim_pid.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
+        return pid if b"ictops.lab.switchsim" in cmdline else None
+
+    def _start_switches(self, timeout: float) -> int:
+        """Start (or restart, when the device list changed) the simulator. Returns #started."""
+        if not self.switches:
+            return 0
+        spec = self._sim_spec()
+        pid = self._sim_pid()
+        if pid is not None:
+            running = self.paths.sim_spec.read_text() if self.paths.sim_spec.exists() else ""
+            if running == spec.to_json():
+                return 0
+            self._stop_switches(timeout=5.0)  # device list changed: configs persist in state files
+        self.paths.faults.mkdir(parents=True, exist_ok=True)
+        self.paths.root.mkdir(parents=True, exist_ok=True)
+        spec.write(self.paths.sim_spec)
+        os.chmod(self.paths.sim_spec, 0o600)  # it holds the lab's switch passwords
+        with open(self.paths.sim_log, "ab") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "ictops.lab.switchsim", str(self.paths.sim_spec)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,  # Ctrl-C in the terminal must not stop the lab
+            )
+        self.paths.sim_pid.write_text(f"{proc.pid}\n")
+        targets = [(h.hostname, h.port) for h in self.switches]
+        not_ready = self._wait_ready(targets, timeout, proc)
+        if not_ready:
+            raise LabError(
+                f"simulated switches not answering within {timeout:.0f}s: "
+                f"{', '.join(f'{a}:{p}' for a, p in not_ready[:5])}; see {self.project.relative(self.paths.sim_log)}"
+            )
+        return len(self.switches)
+
+    def _wait_ready(self, targets, timeout: float, proc: subprocess.Popen) -> list[tuple[str, int]]:
+        # faulty devices (no-banner) never answer: do not wait for them
+        quiet = {(h.hostname, h.port) for h in self.switches if self.fault(h.name) == "no-banner"}
+        targets = [t for t in targets if t not in quiet]
+        deadline = time.monotonic() + timeout
+        not_ready = targets
+        while not_ready and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise LabError(
+                    f"the switch simulator exited (code {proc.returncode}); "
+                    f"see {self.project.relative(self.paths.sim_log)}"
+                )
+            not_ready = sshd.wait_banners(not_ready, min(1.0, deadline - time.monotonic()))
+        return not_ready
+
+    def _stop_switches(self, timeout: float) -> bool:
+        pid = self._sim_pid()
+        if pid is None:
+            self.paths.sim_pid.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        if not _wait_gone(pid, timeout):
+            os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid, 2.0)
+        self.paths.sim_pid.unlink(missing_ok=True)
+        return True
+
+    # --- servers ------------------------------------------------------------------------------
+    def _server_specs(self, user: str) -> list[sshd.SshdSpec]:
+        return [self.paths.sshd_spec(h, user) for h in self.servers]
+
+    def _start_servers(self, timeout: float) -> int:
+        if not self.servers:
+            return 0
+        if not Path(sshd.SSHD).exists():
+            raise LabError(f"{sshd.SSHD} is missing; install it: apt-get install -y openssh-server")
+        user = sshd.ensure_lab_user()
+        sshd.ensure_client_key(self.paths.root)
+        todo = [s for s in self._server_specs(user) if not sshd.sshd_running(s.pid_file)]
+        for spec in todo:
+            sshd.write_config(spec)
+        if todo:
+            sshd.start_sshd(todo, timeout=timeout)
+        return len(todo)
+
+    # --- the verbs ----------------------------------------------------------------------------
+    def up(self, timeout: float = 15.0) -> tuple[int, int]:
+        """Start what is not running. Returns (servers started, switches started)."""
+        if not self.servers and not self.switches:
+            raise LabError("no inventory host has a 127.x.x.x address: nothing to simulate")
+        servers = self._start_servers(timeout)
+        switches = self._start_switches(timeout)
+        return servers, switches
+
+    def down(self, timeout: float = 5.0) -> tuple[int, int]:
+        """Stop every lab device of this project. Returns (servers, switch processes) stopped."""
+        pid_files = sorted((self.paths.root / "servers").glob("*/sshd.pid"))
+        running = [p for p in pid_files if sshd.sshd_running(p)]
+        sshd.stop_sshd(running, timeout=timeout)
+        for p in pid_files:
+            p.unlink(missing_ok=True)
+        return len(running), int(self._stop_switches(timeout))
+
+    def fault(self, name: str) -> str | None:
+        return read_fault(self.paths.faults, name)
+
+    def set_fault(self, host: Host, mode: str | None) -> None:
+        if host not in self.switches:
+            raise LabError(f"{host.name} is not a simulated switch; faults apply to lab switches only")
+        if mode is not None and mode not in FAULTS:
+            raise LabError(f"unknown fault '{mode}'; use one of {', '.join(FAULTS)} or 'none'")
+        set_fault(self.paths.faults, host.name, mode)
+
+    def status(self) -> list[DeviceStatus]:
+        result = []
+        sim_up = self._sim_pid() is not None
+        for h in self.servers:
+            spec = self.paths.sshd_spec(h, sshd.LAB_USER)
+            result.append(DeviceStatus(h.name, "server", f"{h.hostname}:{h.port}", sshd.sshd_running(spec.pid_file)))
+        for h in self.switches:
+            result.append(DeviceStatus(h.name, "switch", f"{h.hostname}:{h.port}", sim_up, self.fault(h.name)))
+        return result
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    waiter = Event()
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
+        except ChildProcessError:
+            pass
+        if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+            return True
+        waiter.wait(0.02)
+    return False
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return True

@@ -1,0 +1,127 @@
+"""Load a platform's configuration grammar (modes, keywords, single-valued lines) from data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from ictops.lab.switchsim.configtree import Style
+
+
+@dataclass(frozen=True)
+class SubMode:
+    """A line that opens a sub-mode, and the prompt label of that mode."""
+
+    pattern: re.Pattern[str]
+    mode: str
+    label: str  # VRP prompt suffix template (regex groups as \1)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The configuration language of one platform."""
+
+    platform: str
+    style: Style
+    default_hostname: str
+    prompts: dict[str, str]
+    keywords: dict[str, tuple[str, ...]]
+    no_args: dict[str, frozenset[str]]
+    submodes: dict[str, tuple[SubMode, ...]]
+    canonical: tuple[tuple[re.Pattern[str], str], ...]
+    single_valued: tuple[re.Pattern[str], ...]
+    default_on_lines: frozenset[str]
+    interface_types: tuple[str, ...]
+    interface_args: tuple[str, ...]
+
+    def slot_of(self, line: str) -> tuple[object, ...] | None:
+        """Which single-valued slot ``line`` fills, or None when lines of its kind add up."""
+        for index, pattern in enumerate(self.single_valued):
+            match = pattern.match(line)
+            if match:
+                return (index, *match.groups())
+        return None
+
+    def default_on(self, line: str) -> bool:
+        return line in self.default_on_lines
+
+    def resolve_keyword(self, mode: str, word: str) -> str | list[str] | None:
+        """The keyword ``word`` abbreviates in ``mode``; a list when ambiguous, None when unknown."""
+        words = self.keywords.get(mode, ())
+        if word in words:
+            return word
+        found = [k for k in words if k.startswith(word.lower())]
+        if len(found) == 1:
+            return found[0]
+        return found or None
+
+    def submode_for(self, mode: str, line: str) -> tuple[str, str] | None:
+        """(mode, prompt label) when ``line`` opens a sub-mode of ``mode``."""
+        for sub in self.submodes.get(mode, ()):
+            match = sub.pattern.match(line)
+            if match:
+                return sub.mode, match.expand(sub.label) if sub.label else sub.mode
+        return None
+
+    def canonicalize(self, line: str) -> str | None:
+        """Expand abbreviations in an input line; None when an interface name is unknown."""
+        for pattern, replacement in self.canonical:
+            line = pattern.sub(replacement, line)
+        for prefix in self.interface_args:
+            if line.startswith(prefix + " "):
+                name = self.interface_name(line[len(prefix) + 1 :])
+                if name is None:
+                    return None
+                return f"{prefix} {name}"
+        return line
+
+    def interface_name(self, text: str) -> str | None:
+        """``gi1/0/5`` or ``Gi 1/0/5`` -> ``GigabitEthernet1/0/5``."""
+        match = re.fullmatch(r"([A-Za-z][A-Za-z-]*)\s*(\d[\d/.:]*)", text.strip())
+        if not match:
+            return None
+        kind, number = match.group(1).lower(), match.group(2)
+        for full in self.interface_types:
+            if full.lower().startswith(kind):
+                return full + number
+        return None
+
+
+@cache
+def load_grammar(platform: str) -> Grammar:
+    """The grammar shipped for ``platform`` (cisco_ios or huawei_vrp)."""
+    text = (
+        resources.files("ictops.lab.switchsim")
+        .joinpath(f"grammar/{platform}.yaml")
+        .read_text("utf-8")
+    )
+    raw = yaml.safe_load(text)
+    style = raw["style"]
+    return Grammar(
+        platform=platform,
+        style=Style(
+            separator=style["separator"],
+            end=style["end"],
+            negation=style["negation"],
+            comment_prefixes=tuple(style["comment_prefixes"]),
+            tail_keywords=tuple(style.get("tail_keywords", ())),
+            banner_delimiter=style.get("banner_delimiter"),
+        ),
+        default_hostname=raw["default_hostname"],
+        prompts=raw["prompts"],
+        keywords={m: tuple(d["keywords"]) for m, d in raw["modes"].items()},
+        no_args={m: frozenset(d.get("no_args", ())) for m, d in raw["modes"].items()},
+        submodes={
+            parent: tuple(SubMode(re.compile(p), mode, label) for p, mode, label in entries)
+            for parent, entries in raw["submodes"].items()
+        },
+        canonical=tuple((re.compile(p), r) for p, r in raw.get("canonical", ())),
+        single_valued=tuple(re.compile(p) for p in raw["single_valued"]),
+        default_on_lines=frozenset(raw["default_on"]),
+        interface_types=tuple(raw["interface_types"]),
+        interface_args=tuple(raw["interface_args"]),
+    )
