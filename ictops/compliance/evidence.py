@@ -1,0 +1,301 @@
+"""Where the auditor reads a host's state: its latest backup, or the device itself."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import yaml
+
+from ictops.connections.base import ServerSession, SessionError, SwitchSession
+from ictops.inventory.host import Host
+
+
+@runtime_checkable
+class Evidence(Protocol):
+    """What the evaluator reads. Every method returns None when the thing is not there."""
+
+    is_live: bool
+
+    def config(self) -> str | None: ...
+
+    def startup_config(self) -> str | None: ...
+
+    def file(self, path: str) -> str | None: ...
+
+    def glob(self, pattern: str) -> list[str]:
+        """Absolute paths of the files matching ``pattern`` that this evidence holds."""
+        ...
+
+    def command(self, name_or_command: str) -> str | None: ...
+
+    def backup_age_days(self) -> float | None: ...
+
+    def running_equals_startup(self) -> bool | None: ...
+
+    def describe(self) -> str:
+        """One phrase for messages: "backup of 2025-01-02T03:04:05Z", "live"."""
+        ...
+
+
+@lru_cache(maxsize=1)
+def server_commands() -> dict[str, dict[str, Any]]:
+    """``ictops/data/server_commands.yaml``: name -> {command, sudo}."""
+    text = resources.files("ictops.data").joinpath("server_commands.yaml").read_text("utf-8")
+    return {name: dict(spec) for name, spec in (yaml.safe_load(text) or {}).items()}
+
+
+def backup_host_dir(backups_dir: Path, host: Host) -> Path:
+    """``state/backups/<site or _nosite>/<host name>/`` (the shared backup layout)."""
+    return backups_dir / (host.site or "_nosite") / host.name
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+class BackupEvidence:
+    """A host's latest backup directory (switch configs, server files and command outputs)."""
+
+    is_live = False
+
+    def __init__(self, host_dir: Path, *, now: datetime | None = None):
+        self.host_dir = Path(host_dir)
+        self._now = now
+        self._meta: dict[str, Any] | None = None
+
+    def meta(self) -> dict[str, Any]:
+        if self._meta is None:
+            text = _read(self.host_dir / "meta.json")
+            try:
+                self._meta = json.loads(text) if text else {}
+            except json.JSONDecodeError:
+                self._meta = {}
+        return self._meta
+
+    def config(self) -> str | None:
+        return _read(self.host_dir / "running-config.txt")
+
+    def startup_config(self) -> str | None:
+        return _read(self.host_dir / "startup-config.txt")
+
+    def file(self, path: str) -> str | None:
+        return _read(self.host_dir / "files" / path.lstrip("/"))
+
+    def glob(self, pattern: str) -> list[str]:
+        root = self.host_dir / "files"
+        if not root.is_dir():
+            return []
+        return sorted(
+            "/" + str(p.relative_to(root)) for p in root.glob(pattern.lstrip("/")) if p.is_file()
+        )
+
+    def command(self, name_or_command: str) -> str | None:
+        name = name_or_command
+        if name not in server_commands():  # a literal command kept under its name
+            for known, spec in server_commands().items():
+                if spec.get("command") == name_or_command:
+                    name = known
+                    break
+        return _read(self.host_dir / "commands" / f"{name}.txt")
+
+    def taken_at(self) -> datetime | None:
+        value = self.meta().get("taken_at")
+        if not isinstance(value, str):
+            return None
+        try:
+            taken = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return taken if taken.tzinfo else taken.replace(tzinfo=timezone.utc)
+
+    def backup_age_days(self) -> float | None:
+        taken = self.taken_at()
+        if taken is None:
+            return None
+        now = self._now or datetime.now(timezone.utc)
+        return max(0.0, (now - taken).total_seconds() / 86400)
+
+    def running_equals_startup(self) -> bool | None:
+        value = self.meta().get("running_equals_startup")
+        if isinstance(value, bool):
+            return value
+        running, startup = self.config(), self.startup_config()
+        if running is None or startup is None:
+            return None
+        return running.strip() == startup.strip()
+
+    def describe(self) -> str:
+        taken = self.meta().get("taken_at")
+        return f"backup of {taken}" if taken else f"backup in {self.host_dir}"
+
+
+class LiveEvidence:
+    """The device itself, through an open session (outputs are cached for one audit)."""
+
+    is_live = True
+
+    def __init__(
+        self,
+        session: ServerSession | SwitchSession,
+        host: Host,
+        *,
+        backup: BackupEvidence | None = None,
+        timeout: float | None = None,
+    ):
+        self.session = session
+        self.host = host
+        self.backup = backup
+        self.timeout = timeout or host.timeouts.command
+        self._cache: dict[tuple[str, str], str | None] = {}
+
+    def _cached(self, kind: str, key: str, read: Any) -> str | None:
+        if (kind, key) not in self._cache:
+            self._cache[(kind, key)] = read()
+        return self._cache[(kind, key)]
+
+    def config(self) -> str | None:
+        if isinstance(self.session, SwitchSession):
+            return self._cached("config", "running", self.session.running_config)
+        return None
+
+    def startup_config(self) -> str | None:
+        if isinstance(self.session, SwitchSession):
+            return self._cached("config", "startup", self.session.startup_config)
+        return None
+
+    def file(self, path: str) -> str | None:
+        session = self.session
+        if not isinstance(session, ServerSession):
+            return None
+
+        def read() -> str | None:
+            try:
+                return session.get_file(path, sudo=self.host.sudo).decode("utf-8", errors="replace")
+            except FileNotFoundError:
+                return None
+
+        return self._cached("file", path, read)
+
+    def glob(self, pattern: str) -> list[str]:
+        session = self.session
+        if not isinstance(session, ServerSession):
+            return []
+        directory = pattern.rsplit("/", 1)[0] or "/"
+        listing = self._cached(
+            "glob",
+            directory,
+            lambda: (
+                session.run(
+                    ["find", directory, "-maxdepth", "1", "-type", "f"], timeout=self.timeout
+                ).stdout
+            ),
+        )
+        return sorted(p for p in (listing or "").splitlines() if fnmatch.fnmatch(p, pattern))
+
+    def command(self, name_or_command: str) -> str | None:
+        session = self.session
+        if isinstance(session, SwitchSession):
+            return self._cached(
+                "command",
+                name_or_command,
+                lambda: session.show(name_or_command, timeout=self.timeout),
+            )
+        spec = server_commands().get(name_or_command, {"command": name_or_command, "sudo": False})
+
+        def run() -> str | None:
+            sudo = bool(spec.get("sudo")) and self.host.sudo
+            result = session.run(str(spec["command"]), timeout=self.timeout, sudo=sudo)
+            return result.stdout if result.ok or result.stdout.strip() else None
+
+        return self._cached("command", name_or_command, run)
+
+    def backup_age_days(self) -> float | None:
+        return self.backup.backup_age_days() if self.backup else None
+
+    def running_equals_startup(self) -> bool | None:
+        running, startup = self.config(), self.startup_config()
+        if running is None or startup is None:
+            return None
+        return _normalised(running, self.host) == _normalised(startup, self.host)
+
+    def describe(self) -> str:
+        return "live"
+
+
+def _normalised(text: str, host: Host) -> str:
+    volatile = host.platform.volatile
+    lines = [
+        line.rstrip() for line in text.splitlines() if not any(p.search(line) for p in volatile)
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+class StaticEvidence:
+    """Evidence held in memory (tests, benchmarks, configs handed over by another module)."""
+
+    def __init__(
+        self,
+        config: str | None = None,
+        *,
+        startup: str | None = None,
+        files: dict[str, str] | None = None,
+        commands: dict[str, str] | None = None,
+        age_days: float | None = None,
+        saved: bool | None = None,
+        live: bool = False,
+    ):
+        self._config = config
+        self._startup = startup
+        self._files = dict(files or {})
+        self._commands = dict(commands or {})
+        self._age = age_days
+        self._saved = saved
+        self.is_live = live
+
+    def config(self) -> str | None:
+        return self._config
+
+    def startup_config(self) -> str | None:
+        return self._startup
+
+    def file(self, path: str) -> str | None:
+        return self._files.get(path)
+
+    def glob(self, pattern: str) -> list[str]:
+        return sorted(p for p in self._files if fnmatch.fnmatch(p, pattern))
+
+    def command(self, name_or_command: str) -> str | None:
+        return self._commands.get(name_or_command)
+
+    def backup_age_days(self) -> float | None:
+        return self._age
+
+    def running_equals_startup(self) -> bool | None:
+        if self._saved is not None:
+            return self._saved
+        if self._config is None or self._startup is None:
+            return None
+        return self._config.strip() == self._startup.strip()
+
+    def describe(self) -> str:
+        return "live" if self.is_live else "given evidence"
+
+
+__all__ = [
+    "BackupEvidence",
+    "Evidence",
+    "LiveEvidence",
+    "SessionError",
+    "StaticEvidence",
+    "backup_host_dir",
+    "server_commands",
+]

@@ -1,0 +1,266 @@
+"""Load rule packs from the project's ``rules/`` folder, with ``file:line`` errors."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateSyntaxError
+from pydantic import ValidationError
+
+from ictops.compliance.rules import CHECK_KINDS, VAR_REF, PackFile, Rule, all_field_names
+from ictops.compliance.templating import remediation_env
+from ictops.compliance.yamlsrc import (
+    LineDict,
+    LineList,
+    YamlSourceError,
+    line_of,
+    load_yaml_with_lines,
+)
+from ictops.errors import InputError, InputErrors
+from ictops.inventory.host import Host
+from ictops.platforms import platforms
+
+RULES_DIR = "rules"
+
+
+class RulePackError(InputError):
+    """A rule pack file is invalid."""
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """A validated rule pack."""
+
+    name: str
+    path: Path
+    model: PackFile
+
+    @property
+    def rules(self) -> list[Rule]:
+        return self.model.rules
+
+    @property
+    def vars(self) -> dict[str, Any]:
+        return dict(self.model.vars)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.model.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def vars_for(self, host: Host) -> dict[str, Any]:
+        """Pack vars with the host's overrides from inventory ``data.compliance.<var>``."""
+        values = self.vars
+        overrides = host.attribute("compliance")
+        if isinstance(overrides, dict):
+            for key, value in overrides.items():
+                if key in values:
+                    values[key] = value
+        return values
+
+
+def rules_dir(project_root: Path) -> Path:
+    """Where an ops project keeps its rule packs."""
+    return project_root / RULES_DIR
+
+
+def pack_path(project_root: Path, name_or_path: str) -> Path:
+    """``th-baseline`` -> ``<project>/rules/th-baseline.yaml``; a path is taken as it is."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or "/" in name_or_path:
+        return candidate if candidate.is_absolute() else project_root / candidate
+    path = rules_dir(project_root) / f"{name_or_path}.yaml"
+    if not path.exists():
+        known = sorted(p.stem for p in rules_dir(project_root).glob("*.yaml"))
+        hint = f" (known: {', '.join(known)})" if known else f" (no packs in {RULES_DIR}/)"
+        raise RulePackError(
+            f"no rule pack named '{name_or_path}'{hint}", f"{RULES_DIR}/{name_or_path}.yaml"
+        )
+    return path
+
+
+def load_pack(path: Path, display: str | None = None) -> RulePack:
+    """Load and validate one pack. Raises RulePackError / InputErrors (one line each)."""
+    shown = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulePackError(f"cannot read the rule pack: {exc.strerror}", shown) from None
+    try:
+        data = load_yaml_with_lines(path, text)
+    except YamlSourceError as exc:
+        raise RulePackError(exc.message, shown, exc.line) from None
+    if not isinstance(data, LineDict):
+        raise RulePackError(
+            "a rule pack is a mapping with 'pack', 'title', 'vars' and 'rules'", shown, 1
+        )
+    try:
+        model = PackFile.model_validate(data)
+    except ValidationError as exc:
+        errors = _explain(exc, data, shown)
+        raise (errors[0] if len(errors) == 1 else InputErrors(errors)) from None
+    errors = list(_semantic_errors(model, data, shown))
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    return RulePack(name=model.pack, path=path, model=model)
+
+
+def _explain(exc: ValidationError, data: LineDict, shown: str) -> list[InputError]:
+    """One error per place: a typo hides the "missing" error it causes; the alternatives
+    of a union (number or $var) collapse into the last, most helpful message."""
+    raw = exc.errors()
+    suggested: set[tuple[Any, ...]] = set()
+    for error in raw:
+        if error["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(
+                str(error["loc"][-1]), sorted(all_field_names()), n=1, cutoff=0.7
+            )
+            if close:
+                suggested.add(tuple(error["loc"][:-1]) + (close[0],))
+    by_place: dict[tuple[Any, ...], InputError] = {}
+    for error in raw:
+        loc = tuple(error["loc"])
+        if error["type"] == "missing" and loc in suggested:
+            continue
+        place = _data_loc(data, loc) if error["type"] not in ("extra_forbidden", "missing") else loc
+        by_place[place] = _pydantic_error(error, data, shown)
+    return list(by_place.values())
+
+
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The part of a pydantic location that exists in the data (drops union member names)."""
+    kept: list[Any] = []
+    current = data
+    for part in loc:
+        if (
+            isinstance(current, dict)
+            and part in current
+            or isinstance(current, list)
+            and isinstance(part, int)
+            and 0 <= part < len(current)
+        ):
+            current = current[part]
+            kept.append(part)
+    return tuple(kept)
+
+
+def _rule_prefix(data: LineDict, loc: tuple[Any, ...]) -> str:
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rules = data.get("rules")
+        if isinstance(rules, LineList) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+            rule_id = rules[loc[1]].get("id")
+            if rule_id:
+                return f"rule '{rule_id}': "
+        return f"rule #{loc[1] + 1}: "
+    return ""
+
+
+def _is_tag(container: Any, part: Any) -> bool:
+    """Pydantic puts the union tag (the check kind) in error locations; it is not a key."""
+    return isinstance(container, dict) and container.get("kind") == part
+
+
+def _pydantic_error(error: Any, data: LineDict, shown: str) -> RulePackError:
+    loc = tuple(error["loc"])
+    line = line_of(data, loc, _is_tag)
+    prefix = _rule_prefix(data, loc)
+    kind = error["type"]
+    keys = [str(p) for p in _data_loc(data, loc) if isinstance(p, str)]
+    where = f"'{keys[-1]}': " if keys and kind != "extra_forbidden" else ""
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, sorted(all_field_names()), n=1, cutoff=0.7)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (see docs/rules.md for the keys)"
+        return RulePackError(f"{prefix}unknown key '{key}'{hint}", shown, line)
+    if kind == "missing":
+        return RulePackError(f"{prefix}missing key '{loc[-1]}'", shown, line)
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        given = error.get("ctx", {}).get("tag", "")
+        close = difflib.get_close_matches(str(given), CHECK_KINDS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        if kind == "union_tag_not_found":
+            return RulePackError(
+                f"{prefix}a check needs 'kind' (one of: {', '.join(CHECK_KINDS)})", shown, line
+            )
+        return RulePackError(
+            f"{prefix}unknown check kind '{given}'{hint}; use one of: {', '.join(CHECK_KINDS)}",
+            shown,
+            line,
+        )
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return RulePackError(f"{prefix}{where}{message}", shown, line)
+
+
+def _walk_strings(value: Any, line: int) -> Iterator[tuple[str, int]]:
+    if isinstance(value, LineDict):
+        for key, item in value.items():
+            yield from _walk_strings(item, value.key_lines.get(key, line))
+    elif isinstance(value, LineList):
+        for item, item_line in zip(value, value.item_lines):
+            yield from _walk_strings(item, item_line)
+    elif isinstance(value, str):
+        yield value, line
+
+
+def _semantic_errors(model: PackFile, data: LineDict, shown: str) -> Iterator[RulePackError]:
+    """What the models cannot see: duplicate ids, unknown platforms and $vars, bad templates."""
+    known_platforms = set(platforms())
+    rules_data = data["rules"]
+    seen: dict[str, int] = {}
+    env = remediation_env()
+    for index, rule in enumerate(model.rules):
+        rule_data = rules_data[index]
+        line = rules_data.item_lines[index]
+        id_line = rule_data.key_lines.get("id", line)
+        if rule.id in seen:
+            yield RulePackError(
+                f"rule '{rule.id}': duplicate rule id (first at line {seen[rule.id]}); ids must be unique",
+                shown,
+                id_line,
+            )
+        seen.setdefault(rule.id, id_line)
+        for platform in (
+            list(rule.platforms or []) + list(rule.checks or {}) + list(rule.remediation.commands)
+        ):
+            if platform not in known_platforms:
+                close = difflib.get_close_matches(platform, sorted(known_platforms), n=1)
+                hint = (
+                    f" (did you mean '{close[0]}'?)"
+                    if close
+                    else f" (known: {', '.join(sorted(known_platforms))})"
+                )
+                yield RulePackError(
+                    f"rule '{rule.id}': unknown platform '{platform}'{hint}", shown, line
+                )
+        for text, text_line in _walk_strings(rule_data, line):
+            match = VAR_REF.match(text)
+            if match and match.group(1) not in model.vars:
+                yield RulePackError(
+                    f"rule '{rule.id}': unknown variable '{text}'; define it under 'vars'",
+                    shown,
+                    text_line,
+                )
+        commands = (
+            rule_data.get("remediation", {}).get("commands", {})
+            if isinstance(rule_data.get("remediation"), dict)
+            else {}
+        )
+        for platform, template in rule.remediation.commands.items():
+            try:
+                env.parse(template)
+            except TemplateSyntaxError as exc:
+                base = (
+                    commands.key_lines.get(platform, line)
+                    if isinstance(commands, LineDict)
+                    else line
+                )
+                yield RulePackError(
+                    f"rule '{rule.id}': remediation template for {platform}: {exc.message}",
+                    shown,
+                    base + (exc.lineno or 1),
+                )

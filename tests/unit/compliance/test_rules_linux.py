@@ -1,0 +1,270 @@
+"""Each server rule of th-baseline: pass and fail samples (files and command outputs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ictops.compliance import StaticEvidence, Verdict
+from ictops.compliance.parsers import logrotate_retention, timespan_seconds
+
+from .conftest import GOOD_LINUX_COMMANDS, GOOD_LINUX_FILES, run_rule
+
+
+def server(
+    files: dict[str, str | None] | None = None,
+    commands: dict[str, str | None] | None = None,
+    live: bool = False,
+) -> StaticEvidence:
+    merged_files = {**GOOD_LINUX_FILES, **(files or {})}
+    merged_commands = {**GOOD_LINUX_COMMANDS, **(commands or {})}
+    return StaticEvidence(
+        files={k: v for k, v in merged_files.items() if v is not None},
+        commands={k: v for k, v in merged_commands.items() if v is not None},
+        live=live,
+    )
+
+
+LNX_BACKUP_RULES = [
+    "LNX-TIME-01",
+    "LNX-TIME-02",
+    "LNX-TIME-03",
+    "LNX-TIME-04",
+    "LNX-LOG-01",
+    "LNX-LOG-03",
+    "LNX-LOG-04",
+    "LNX-SSH-01",
+    "LNX-SSH-02",
+    "LNX-SSH-03",
+    "LNX-SSH-04",
+    "LNX-SSH-05",
+    "LNX-SSH-06",
+]
+
+
+@pytest.mark.parametrize("rule_id", LNX_BACKUP_RULES)
+def test_compliant_server_passes(pack, rule_id):
+    result = run_rule(pack, rule_id, server(), "linux")
+    assert result.status == Verdict.PASS, result.message
+
+
+def sshd(change: str, to: str) -> dict[str, str]:
+    text = GOOD_LINUX_COMMANDS["sshd_effective"]
+    assert change in text
+    return {"sshd_effective": text.replace(change, to)}
+
+
+FAILS = [
+    (
+        "LNX-TIME-01",
+        {},
+        {
+            "timedatectl": GOOD_LINUX_COMMANDS["timedatectl"].replace(
+                "NTPSynchronized=yes", "NTPSynchronized=no"
+            )
+        },
+        Verdict.FAIL,
+        "NTPSynchronized=no",
+    ),
+    (
+        "LNX-TIME-01",
+        {},
+        {"timedatectl": GOOD_LINUX_COMMANDS["timedatectl"].replace("\nNTP=yes", "\nNTP=no")},
+        Verdict.FAIL,
+        "NTP=no",
+    ),
+    (
+        "LNX-TIME-02",
+        {"/etc/chrony/chrony.conf": "pool 2.debian.pool.ntp.org iburst\n"},
+        {},
+        Verdict.FAIL,
+        "pool 2.debian.pool.ntp.org",
+    ),
+    (
+        "LNX-TIME-03",
+        {},
+        {
+            "chrony_tracking": GOOD_LINUX_COMMANDS["chrony_tracking"].replace(
+                "0.000812345", "0.025000000"
+            )
+        },
+        Verdict.FAIL,
+        "System time",
+    ),
+    (
+        "LNX-TIME-03",
+        {},
+        {"chrony_tracking": "506 Cannot talk to daemon\n"},
+        Verdict.FAIL,
+        "506 Cannot talk to daemon",
+    ),
+    (
+        "LNX-TIME-04",
+        {},
+        {"timedatectl": GOOD_LINUX_COMMANDS["timedatectl"].replace("Asia/Bangkok", "Etc/UTC")},
+        Verdict.FAIL,
+        "Timezone=Etc/UTC",
+    ),
+    (
+        "LNX-LOG-01",
+        {"/etc/systemd/journald.conf": "[Journal]\nStorage=volatile\n"},
+        {},
+        Verdict.FAIL,
+        "Storage=volatile",
+    ),
+    (
+        "LNX-LOG-01",
+        {"/etc/systemd/journald.conf": "[Journal]\nStorage=persistent\nMaxRetentionSec=1month\n"},
+        {},
+        Verdict.FAIL,
+        "MaxRetentionSec=1month",
+    ),
+    (
+        "LNX-LOG-01",
+        {"/etc/systemd/journald.conf": "[Journal]\n#Storage=auto\n"},
+        {},
+        Verdict.WARN,
+        "Storage=",
+    ),
+    (
+        "LNX-LOG-03",
+        {
+            "/etc/logrotate.d/rsyslog": "/var/log/syslog\n/var/log/auth.log\n{\n\trotate 4\n\tweekly\n}\n"
+        },
+        {},
+        Verdict.FAIL,
+        "weekly x rotate 4 = 28 days",
+    ),
+    (
+        "LNX-LOG-03",
+        {"/etc/logrotate.d/rsyslog": "/var/log/syslog {\n daily\n rotate 365\n maxage 30\n}\n"},
+        {},
+        Verdict.FAIL,
+        "maxage 30",
+    ),
+    (
+        "LNX-LOG-04",
+        {"/etc/rsyslog.conf": 'module(load="imuxsock")\n#*.* @@10.1.0.5:514\n'},
+        {},
+        Verdict.FAIL,
+        "",
+    ),
+    (
+        "LNX-SSH-01",
+        {},
+        sshd("permitrootlogin no", "permitrootlogin yes"),
+        Verdict.FAIL,
+        "permitrootlogin yes",
+    ),
+    (
+        "LNX-SSH-02",
+        {},
+        sshd("passwordauthentication no", "passwordauthentication yes"),
+        Verdict.FAIL,
+        "passwordauthentication yes",
+    ),
+    ("LNX-SSH-03", {}, sshd("loglevel VERBOSE", "loglevel QUIET"), Verdict.FAIL, "loglevel QUIET"),
+    ("LNX-SSH-04", {}, sshd("banner /etc/issue.net", "banner none"), Verdict.FAIL, "banner none"),
+    ("LNX-SSH-05", {}, sshd("aes128-ctr", "aes128-cbc"), Verdict.FAIL, "ciphers"),
+    ("LNX-SSH-05", {}, sshd("hmac-sha2-512-etm@openssh.com", "hmac-sha1"), Verdict.WARN, "macs"),
+    (
+        "LNX-SSH-06",
+        {},
+        sshd("clientaliveinterval 300", "clientaliveinterval 0"),
+        Verdict.FAIL,
+        "clientaliveinterval 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "rule_id,files,commands,expected,evidence",
+    FAILS,
+    ids=[f"{f[0]}-{i}" for i, f in enumerate(FAILS)],
+)
+def test_noncompliant_server(pack, rule_id, files, commands, expected, evidence):
+    result = run_rule(pack, rule_id, server(files, commands), "linux")
+    assert result.status == expected, result.message
+    assert evidence in result.evidence
+
+
+def test_timesyncd_sources_count(pack):
+    files = {
+        "/etc/chrony/chrony.conf": None,
+        "/etc/systemd/timesyncd.conf": "[Time]\nNTP=pool.ntp.org time2.nimt.or.th\n",
+    }
+    assert run_rule(pack, "LNX-TIME-02", server(files), "linux").status == Verdict.PASS
+
+
+def test_missing_evidence_is_error_not_crash(pack):
+    empty = StaticEvidence()
+    for rule_id in ["LNX-TIME-01", "LNX-SSH-01", "LNX-LOG-03", "LNX-LOG-01"]:
+        assert run_rule(pack, rule_id, empty, "linux").status == Verdict.ERROR, rule_id
+    assert run_rule(pack, "NET-TIME-01", empty, "cisco_ios").status == Verdict.ERROR
+
+
+def test_live_rules(pack):
+    assert run_rule(pack, "LNX-LOG-07", server(), "linux").status == Verdict.ERROR
+    find = pack.rule("LNX-LOG-07").check.command
+    ok = run_rule(pack, "LNX-LOG-07", server(commands={find: ""}, live=True), "linux")
+    assert ok.status == Verdict.PASS
+    bad = run_rule(
+        pack, "LNX-LOG-07", server(commands={find: "/var/log/auth.log\n"}, live=True), "linux"
+    )
+    assert bad.status == Verdict.FAIL and bad.evidence == "/var/log/auth.log"
+    patch_cmd = pack.rule("LNX-PATCH-01").check.checks[0].command
+    import time
+
+    recent = f"{time.time() - 86400:.0f}\n"
+    pending = run_rule(
+        pack,
+        "LNX-PATCH-01",
+        server(
+            commands={patch_cmd: "3\n", "stat -c %Y /var/log/apt/history.log": recent}, live=True
+        ),
+        "linux",
+    )
+    assert pending.status == Verdict.FAIL
+    clean = run_rule(
+        pack,
+        "LNX-PATCH-01",
+        server(
+            commands={patch_cmd: "0\n", "stat -c %Y /var/log/apt/history.log": recent}, live=True
+        ),
+        "linux",
+    )
+    assert clean.status == Verdict.PASS
+    stale = f"{time.time() - 90 * 86400:.0f}\n"
+    old = run_rule(
+        pack,
+        "LNX-PATCH-01",
+        server(
+            commands={patch_cmd: "0\n", "stat -c %Y /var/log/apt/history.log": stale}, live=True
+        ),
+        "linux",
+    )
+    assert old.status == Verdict.WARN
+
+
+def test_switch_rules_not_applicable_to_servers(pack):
+    assert run_rule(pack, "NET-MGMT-02", server(), "linux").status == Verdict.NA
+    assert (
+        run_rule(pack, "LNX-SSH-01", StaticEvidence("hostname x\n"), "cisco_ios").status
+        == Verdict.NA
+    )
+
+
+@pytest.mark.parametrize(
+    "text,days", [("90d", 90), ("3month", 91.3125), ("1y", 365.25), ("2w 1d", 15), ("0", 0)]
+)
+def test_timespan(text, days):
+    assert timespan_seconds(text) / 86400 == pytest.approx(days)
+
+
+def test_logrotate_defaults_and_globs():
+    sources = [
+        ("/etc/logrotate.conf", "monthly\nrotate 4\n"),
+        ("/etc/logrotate.d/x", "/var/log/*.log {\n rotate 2\n}\n"),
+    ]
+    parsed = logrotate_retention(sources, ["/var/log/auth.log", "/var/log/syslog"])
+    assert parsed.values["retention_days"] == 60
+    assert parsed.values["not_configured"] == "/var/log/syslog"
