@@ -1,0 +1,127 @@
+"""Read the audit trail back: filter records, show times in Asia/Bangkok.
+
+Times are stored in UTC; the officer reads them in Thai time (ICT, UTC+7). A date
+or a naive date-time given as a filter is taken as Thai time too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ictops.audit.record import is_record, parse_time
+from ictops.errors import InputError
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+When = dt.datetime | dt.date | str
+
+
+def to_bangkok(record: dict[str, Any]) -> dt.datetime:
+    """The record's time in Asia/Bangkok."""
+    return parse_time(record["time"]).astimezone(BANGKOK)
+
+
+def parse_when(value: When, end: bool = False) -> dt.datetime:
+    """A filter bound as an aware datetime. A bare date means its start (or end) in Bangkok."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(
+                text.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(
+                f"cannot read the time '{text}'; write 2025-01-31 or 2025-01-31T08:30 (Thai time)"
+            ) from None
+    if not isinstance(value, dt.datetime):
+        moment = dt.datetime.combine(value, dt.time.max if end else dt.time.min)
+        return moment.replace(tzinfo=BANGKOK)
+    return value if value.tzinfo else value.replace(tzinfo=BANGKOK)
+
+
+def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Every parseable record of the trail, in file order (torn lines are skipped)."""
+    path = Path(path)
+    if not path.exists():
+        return
+    with open(path, "rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                return  # a torn last line
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                continue
+            if is_record(value):
+                yield value
+
+
+def _matches(value: Any, wanted: Any) -> bool:
+    if wanted is None:
+        return True
+    options = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
+    for option in options:
+        if isinstance(option, str) and isinstance(value, str) and fnmatch.fnmatchcase(value, option):
+            return True
+        if value == option or (value is not None and str(value) == str(option)):
+            return True
+    return False
+
+
+def show(
+    path: str | Path,
+    *,
+    process: int | Iterable[int] | None = None,
+    step: int | Iterable[int] | None = None,
+    host: str | Iterable[str] | None = None,
+    status: str | Iterable[str] | None = None,
+    run: str | Iterable[str] | None = None,
+    operator: str | Iterable[str] | None = None,
+    action: str | Iterable[str] | None = None,
+    kind: str | Iterable[str] | None = None,
+    since: When | None = None,
+    until: When | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Records matching every given filter. Host, run and action accept globs (``sw-*``)."""
+    start = parse_when(since) if since is not None else None
+    stop = parse_when(until, end=True) if until is not None else None
+    for rec in read_records(path):
+        if not (
+            _matches(rec.get("process"), _listed(process))
+            and _matches(rec.get("step"), _listed(step))
+            and _matches(rec.get("host"), _listed(host))
+            and _matches(rec.get("status"), _listed(status))
+            and _matches(rec.get("run_id"), _listed(run))
+            and _matches(rec.get("operator"), _listed(operator))
+            and _matches(rec.get("action"), _listed(action))
+            and _matches(rec.get("kind"), _listed(kind))
+        ):
+            continue
+        if start or stop:
+            moment = parse_time(rec["time"])
+            if (start and moment < start) or (stop and moment > stop):
+                continue
+        yield rec
+
+
+def _listed(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int)):
+        return value
+    return list(value)
+
+
+def format_record(rec: dict[str, Any]) -> str:
+    """One terminal line: Bangkok time, seq, process.step, host, action, status, summary."""
+    when = to_bangkok(rec).strftime("%Y-%m-%d %H:%M:%S")
+    ps = f"{rec.get('process') or '-'}.{rec.get('step') or '-'}"
+    parts = [
+        when, f"#{rec['seq']}", ps, rec.get("host") or "-", rec.get("action") or "-",
+        rec.get("status") or "-", rec.get("operator") or "-",
+    ]
+    summary = rec.get("summary")
+    return "  ".join(str(p) for p in parts) + (f"  {summary}" if summary else "")

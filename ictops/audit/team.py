@@ -1,0 +1,210 @@
+"""The working team (คณะทำงาน) of process 2 step 1: who may operate, by which appointment order.
+
+``inventory/team.yaml`` lists the members named by the area director's appointment
+order. Every audit record names its operator; an operator who is not on the team
+is refused, or let through and flagged, as ``unknown_operator`` says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ictops.errors import InputError, InputErrors
+from ictops.validation import pydantic_errors
+from ictops.yamlfile import YamlDoc, load_yaml
+
+Role = Literal["head", "deputy", "member", "secretary", "assistant_secretary", "advisor", "service"]
+ROLE_TH = {
+    "head": "ประธานคณะทำงาน",
+    "deputy": "รองประธานคณะทำงาน",
+    "member": "คณะทำงาน",
+    "secretary": "คณะทำงานและเลขานุการ",
+    "assistant_secretary": "คณะทำงานและผู้ช่วยเลขานุการ",
+    "advisor": "ที่ปรึกษา",
+    "service": "บัญชีระบบอัตโนมัติ",
+}
+OPERATOR_ENV = "ICTOPS_OPERATOR"
+
+
+class TeamError(InputError):
+    """team.yaml is invalid."""
+
+
+class OperatorRefused(InputError):
+    """The operator is not on the working team and the team refuses unknown operators."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppointmentModel(_Strict):
+    number: str = Field(min_length=1)  # "ที่ 123/2568", quoted in the YAML
+    date: dt.date
+    signed_by: str = Field(min_length=1)
+    title: str | None = None
+    fiscal_year: int | None = None  # Buddhist Era, e.g. 2568
+
+
+class MemberModel(_Strict):
+    name: str = Field(min_length=1)
+    username: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    role: Role = "member"
+    position: str | None = None
+    email: str | None = None
+    may_operate: bool = True
+
+
+class ApproverModel(_Strict):
+    name: str = Field(min_length=1)
+    position: str = Field(min_length=1)
+    username: str | None = None
+
+
+class TeamModel(_Strict):
+    office: str = Field(min_length=1)
+    group: str | None = None
+    unknown_operator: Literal["refuse", "flag"] = "refuse"
+    appointment: AppointmentModel
+    members: list[MemberModel] = Field(min_length=1)
+    approvers: list[ApproverModel] = []
+
+
+@dataclass(frozen=True)
+class Appointment:
+    number: str
+    date: dt.date
+    signed_by: str
+    title: str | None = None
+    fiscal_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """One operator. ``on_roster`` is False for an unknown operator let through by 'flag'."""
+
+    name: str
+    username: str
+    role: str
+    position: str | None = None
+    email: str | None = None
+    on_roster: bool = True
+    may_operate: bool = True
+
+    @property
+    def role_th(self) -> str:
+        return ROLE_TH.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class Approver:
+    name: str
+    position: str
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class Team:
+    """The working team, as appointed."""
+
+    office: str
+    appointment: Appointment
+    members: tuple[Member, ...]
+    unknown_operator: str = "refuse"
+    group: str | None = None
+    approvers: tuple[Approver, ...] = ()
+    file: str = "inventory/team.yaml"
+
+    @classmethod
+    def load(cls, path: str | Path, shown_as: str | None = None) -> Team:
+        """Load and check ``team.yaml``; TeamError (file:line) when it is wrong or missing."""
+        path = Path(path)
+        shown = shown_as or str(path)
+        if not path.exists():
+            raise TeamError(
+                "no working team: create this file with the members of the appointment "
+                "order (see docs/audit-trail.md, 'The working team')",
+                shown,
+            )
+        return _build(load_yaml(path, shown, TeamError))
+
+    @property
+    def operators(self) -> list[str]:
+        return [m.username for m in self.members if m.may_operate]
+
+    def check_operator(self, name: str) -> Member:
+        """The member whose username (or Thai name) is ``name``.
+
+        Unknown: OperatorRefused when the team refuses unknown operators, else a
+        Member with ``on_roster=False`` that the audit record flags.
+        """
+        for member in self.members:
+            if name in (member.username, member.name):
+                if not member.may_operate:
+                    raise OperatorRefused(
+                        f"'{name}' is on the working team as {member.role} but may not "
+                        "operate (may_operate: false); run as an operator of the team",
+                        self.file,
+                    )
+                return member
+        if self.unknown_operator == "flag":
+            return Member(name=name, username=name, role="unknown", on_roster=False)
+        raise OperatorRefused(
+            f"operator '{name}' is not on the working team of appointment order "
+            f"{self.appointment.number}; operators are {', '.join(self.operators)}. "
+            f"Run as one of them (set {OPERATOR_ENV}), or add '{name}' to members",
+            self.file,
+        )
+
+    def check_approver(self, name: str) -> Approver | None:
+        """The approver named ``name`` (name or username), or None if not listed."""
+        return next((a for a in self.approvers if name in (a.name, a.username)), None)
+
+
+def current_operator() -> str:
+    """Who runs ictops: $ICTOPS_OPERATOR, else the login name."""
+    return os.environ.get(OPERATOR_ENV) or getpass.getuser()
+
+
+def _build(doc: YamlDoc) -> Team:
+    if not isinstance(doc.data, dict):
+        raise TeamError(
+            "the file must be a mapping with office:, appointment: and members:",
+            doc.file,
+            doc.line(()) or 1,
+        )
+    try:
+        model = TeamModel.model_validate(doc.data)
+    except ValidationError as exc:
+        found = pydantic_errors(exc, TeamModel, doc, (), "team", TeamError)
+        raise (found[0] if len(found) == 1 else InputErrors(found)) from None
+    seen: dict[str, int] = {}
+    for i, member in enumerate(model.members):
+        if member.username in seen:
+            raise doc.error(
+                ("members", i, "username"),
+                f"username '{member.username}' is listed twice (also member {seen[member.username] + 1}); "
+                "each operator needs their own username",
+                TeamError,
+            )
+        seen[member.username] = i
+    a = model.appointment
+    return Team(
+        office=model.office,
+        group=model.group,
+        unknown_operator=model.unknown_operator,
+        appointment=Appointment(a.number, a.date, a.signed_by, a.title, a.fiscal_year),
+        members=tuple(
+            Member(m.name, m.username, m.role, m.position, m.email, True, m.may_operate)
+            for m in model.members
+        ),
+        approvers=tuple(Approver(x.name, x.position, x.username) for x in model.approvers),
+        file=doc.file,
+    )
