@@ -85,9 +85,20 @@ def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
 
 
 def _register() -> None:
-    from ictops.cli import cmd_cmd, hostkeys_cmd, inventory_cmd, lab_cmd
+    from ictops.cli import (
+        audit_cmd,
+        backup_cmd,
+        cmd_cmd,
+        hostkeys_cmd,
+        inventory_cmd,
+        lab_cmd,
+        log_cmd,
+        report_cmd,
+        run_cmd,
+    )
 
-    for module in (inventory_cmd, cmd_cmd, hostkeys_cmd, lab_cmd):
+    for module in (inventory_cmd, cmd_cmd, hostkeys_cmd, lab_cmd, backup_cmd, audit_cmd,
+                   run_cmd, log_cmd, report_cmd):
         module.register(cli)
 
 
