@@ -66,11 +66,13 @@ def status(app, as_json):
         print_json([d.__dict__ for d in devices])
     else:
         table = Table(title="lab devices", title_justify="left")
-        for column in ("host", "kind", "address", "state", "fault"):
+        with_roots = any(d.root for d in devices)  # the column only when a server has its own root
+        for column in ("host", "kind", "address", "state", "fault", *(("root",) if with_roots else ())):
             table.add_column(column)
         for d in devices:
             state = "[green]running[/]" if d.running else "[red]stopped[/]"
-            table.add_row(escape(d.name), d.kind, d.address, state, d.fault or "")
+            extra = (escape(d.root or ""),) if with_roots else ()
+            table.add_row(escape(d.name), d.kind, d.address, state, d.fault or "", *extra)
         stdout.print(table)
     return 0 if devices and all(d.running for d in devices) else 1
 

@@ -8,7 +8,8 @@ with an ``ErrorKind`` the engine turns into a FAILED/UNREACHABLE result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
 
 from ictops.errors import IctopsError
 from ictops.results import ErrorKind

@@ -7,7 +7,6 @@ import logging
 import secrets
 import select
 import shlex
-import socket
 import stat
 import threading
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import paramiko
 
 from ictops.connections.base import CommandResult, SessionError
-from ictops.connections.classify import session_error
+from ictops.connections.classify import open_tcp, session_error
 from ictops.connections.hostkeys import RefuseUnknownHostKey
 from ictops.errors import SecretError
 from ictops.inventory.host import Host
@@ -63,14 +62,7 @@ def open_server_session(host: Host, project_root: Path, known_hosts: Path) -> Pa
     key_file, password, sudo_password = _resolve_secrets(host, project_root)
     where = host.known_hosts_name
     t = host.timeouts
-    try:
-        sock = socket.create_connection((host.hostname, host.port), timeout=t.connect)
-    except OSError as exc:
-        raise session_error(
-            exc, where=where, name=host.name, phase="tcp", timeout=t.connect, during_connect=True
-        ) from None
-    # Nagle + delayed ACK stall every small SSH packet by ~40 ms otherwise.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock = open_tcp(host)
     client = paramiko.SSHClient()
     if known_hosts.is_file():
         client.load_host_keys(str(known_hosts))

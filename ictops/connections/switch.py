@@ -9,7 +9,6 @@ then connect. Only the project's known_hosts is loaded (``alt_key_file``).
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -20,7 +19,7 @@ from netmiko.base_connection import BaseConnection
 from netmiko.exceptions import ConfigInvalidException, ReadTimeout
 
 from ictops.connections.base import SessionError
-from ictops.connections.classify import session_error
+from ictops.connections.classify import open_tcp, session_error
 from ictops.connections.hostkeys import RefuseUnknownHostKey
 from ictops.connections.server import quiet_paramiko
 from ictops.errors import SecretError
@@ -75,13 +74,7 @@ def open_switch_session(host: Host, project_root: Path, known_hosts: Path) -> Ne
     key_file = str(project_root / host.ssh_key) if host.ssh_key else None
     where = host.known_hosts_name
     t = host.timeouts
-    try:
-        sock = socket.create_connection((host.hostname, host.port), timeout=t.connect)
-    except OSError as exc:
-        raise session_error(
-            exc, where=where, name=host.name, phase="tcp", timeout=t.connect, during_connect=True
-        ) from None
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock = open_tcp(host)
     conn: BaseConnection | None = None
     try:
         conn = ConnectHandler(

@@ -5,6 +5,10 @@ a real OpenSSH ``sshd`` for a server, a simulated switch for a switch (all
 switches are served by one simulator process). Readiness is the SSH banner,
 never a sleep. What runs is recorded in ``state/lab/``; ``up`` on a running lab
 starts only what is missing.
+
+A server with ``lab: {root: debian}`` in its data runs in its own Debian root
+(``ictops.lab.roots``: overlay under ``state/lab/roots/<host>/``, profile from
+``lab.profile``); the others share the host's filesystem.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Sequence
 from ictops.errors import LabError
 from ictops.inventory.host import Host
 from ictops.inventory.inventory import Inventory
-from ictops.lab import sshd
+from ictops.lab import roots, sshd
 from ictops.lab.switchsim.faults import read_fault, set_fault
 from ictops.lab.switchsim.spec import PLATFORMS as SIM_PLATFORMS
 from ictops.lab.switchsim.spec import DeviceSpec, SimSpec
@@ -63,7 +67,16 @@ class LabPaths:
     def faults(self) -> Path:
         return self.root / "faults"
 
+    @property
+    def roots(self) -> Path:
+        return self.root / "roots"
+
+    def root_paths(self, host: Host) -> roots.RootPaths:
+        return roots.RootPaths(self.roots / host.name)
+
     def sshd_spec(self, host: Host, user: str) -> sshd.SshdSpec:
+        if root_kind(host):
+            return self._rooted_spec(host)
         base = self.root / "servers" / host.name
         return sshd.SshdSpec(
             name=host.name,
@@ -77,6 +90,43 @@ class LabPaths:
             user=user,
         )
 
+    def _rooted_spec(self, host: Host) -> sshd.SshdSpec:
+        paths = self.root_paths(host)
+        return sshd.SshdSpec(
+            name=host.name,
+            address=host.hostname,
+            port=host.port,
+            host_key=paths.inside("etc/ssh/ssh_host_ed25519_key"),
+            pid_file=paths.inside("run/ictops-lab/sshd.pid"),
+            config_file=paths.inside(f"{roots.LAB_ETC}/sshd_config"),
+            log_file=paths.inside("var/log/ictops-lab/sshd.log"),
+            authorized_keys=paths.inside(f"{roots.LAB_ETC}/authorized_keys"),
+            user=roots.LAB_USER,
+            root=paths.merged,
+        )
+
+
+def _lab_data(host: Host) -> dict:
+    lab = host.data.get("lab")
+    return lab if isinstance(lab, dict) else {}
+
+
+def root_kind(host: Host) -> str | None:
+    """``debian`` when the host's data asks for its own root (``lab: {root: debian}``), else None."""
+    kind = _lab_data(host).get("root")
+    if kind in (None, False, "", "host"):
+        return None
+    if kind not in roots.ROOT_KINDS:
+        raise LabError(f"host {host.name}: lab.root '{kind}' is not known; use {', '.join(roots.ROOT_KINDS)} or leave it out")
+    return str(kind)
+
+
+def root_profile(host: Host) -> str:
+    profile = str(_lab_data(host).get("profile") or "typical")
+    if profile not in roots.PROFILES:
+        raise LabError(f"host {host.name}: lab.profile '{profile}' is not known; use one of {', '.join(roots.PROFILES)}")
+    return profile
+
 
 @dataclass(frozen=True)
 class DeviceStatus:
@@ -85,6 +135,7 @@ class DeviceStatus:
     address: str
     running: bool
     fault: str | None = None
+    root: str | None = None  # "debian/compliant (mounted)" for a server in its own root
 
 
 class Lab:
@@ -96,6 +147,9 @@ class Lab:
         lab_hosts = [h for h in inventory.hosts.values() if is_loopback(h.hostname)]
         self.servers = [h for h in lab_hosts if h.is_server]
         self.switches = [h for h in lab_hosts if h.is_switch]
+        self.rooted = [h for h in self.servers if root_kind(h)]  # validates lab.root early
+        for h in self.rooted:
+            root_profile(h)
         unsupported = sorted({h.platform_name for h in self.switches} - set(SIM_PLATFORMS))
         if unsupported:
             names = [h.name for h in self.switches if h.platform_name in unsupported]
@@ -227,12 +281,36 @@ class Lab:
             raise LabError(f"{sshd.SSHD} is missing; install it: apt-get install -y openssh-server")
         user = sshd.ensure_lab_user()
         sshd.ensure_client_key(self.paths.root)
+        self._prepare_roots()
         todo = [s for s in self._server_specs(user) if not sshd.sshd_running(s.pid_file)]
         for spec in todo:
             sshd.write_config(spec)
         if todo:
             sshd.start_sshd(todo, timeout=timeout)
         return len(todo)
+
+    def _prepare_roots(self) -> None:
+        """Mount (and at first use create) the Debian root of each rooted server."""
+        if not self.rooted:
+            return
+        base = roots.ensure_base()
+        for h in self.rooted:
+            paths = self.paths.root_paths(h)
+            roots.mount_root(paths, base)
+            if not roots.is_created(paths):
+                roots.personalise(paths, h.name, root_profile(h))
+            roots.install_authorized_keys(paths, self.paths.root / "authorized_keys")
+
+    def _stop_roots(self, timeout: float) -> int:
+        """Stop what runs in each root under state/lab/roots/ and unmount it. Returns #roots."""
+        dirs = sorted(d for d in self.paths.roots.glob("*") if d.is_dir()) if self.paths.roots.is_dir() else []
+        count = 0
+        for d in dirs:
+            paths = roots.RootPaths(d)
+            if roots.mounts_under(d):
+                roots.unmount_root(paths, timeout)
+                count += 1
+        return count
 
     # --- the verbs ----------------------------------------------------------------------------
     def up(self, timeout: float = 15.0) -> tuple[int, int]:
@@ -246,10 +324,12 @@ class Lab:
     def down(self, timeout: float = 5.0) -> tuple[int, int]:
         """Stop every lab device of this project. Returns (servers, switch processes) stopped."""
         pid_files = sorted((self.paths.root / "servers").glob("*/sshd.pid"))
+        pid_files += sorted(self.paths.roots.glob("*/merged/run/ictops-lab/sshd.pid"))
         running = [p for p in pid_files if sshd.sshd_running(p)]
         sshd.stop_sshd(running, timeout=timeout)
         for p in pid_files:
             p.unlink(missing_ok=True)
+        self._stop_roots(timeout)
         return len(running), int(self._stop_switches(timeout))
 
     def fault(self, name: str) -> str | None:
@@ -267,7 +347,14 @@ class Lab:
         sim_up = self._sim_pid() is not None
         for h in self.servers:
             spec = self.paths.sshd_spec(h, sshd.LAB_USER)
-            result.append(DeviceStatus(h.name, "server", f"{h.hostname}:{h.port}", sshd.sshd_running(spec.pid_file)))
+            root = None
+            if h in self.rooted:
+                paths = self.paths.root_paths(h)
+                mounted = roots.is_mounted(paths)
+                profile = roots.profile_of(paths) if mounted else None
+                root = f"{root_kind(h)}/{profile or root_profile(h)} ({'mounted' if mounted else 'not mounted'})"
+            address = f"{h.hostname}:{h.port}"
+            result.append(DeviceStatus(h.name, "server", address, sshd.sshd_running(spec.pid_file), root=root))
         for h in self.switches:
             result.append(DeviceStatus(h.name, "switch", f"{h.hostname}:{h.port}", sim_up, self.fault(h.name)))
         return result

@@ -6,6 +6,9 @@ listening on its own 127.x.y.z address. All of them share one client key
 unprivileged user ``ictops`` (when run as root) whose shell is ``/bin/sh``, so no rc files
 slow down each command.
 
+A spec with a ``root`` runs its sshd inside that Debian root (``chroot ROOT /usr/sbin/sshd -f
+/etc/ictops-lab/sshd_config ...``, see ``ictops.lab.roots``): sessions see only the root.
+
 Sudo: ``ensure_lab_user`` gives ``ictops`` passwordless sudo only when ``sudo`` is installed
 and ``/etc/sudoers.d`` exists. Without sudo, tasks that need it fail on the lab servers with
 "sudo: not found" (install it with ``apt-get install -y sudo``).
@@ -49,6 +52,15 @@ class SshdSpec:
     log_file: Path
     authorized_keys: Path
     user: str = LAB_USER
+    # A Debian root (ictops.lab.roots) the sshd runs in (chroot); the paths above are host
+    # paths inside it, written into the config relative to the root. None: the host's own /.
+    root: Path | None = None
+
+    def seen(self, path: Path) -> str:
+        """``path`` as sshd sees it: absolute on the host, or from the root's / when chrooted."""
+        if self.root is None:
+            return str(path.resolve())
+        return "/" + str(path.resolve().relative_to(self.root.resolve()))
 
 
 def _run(argv: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
@@ -129,7 +141,7 @@ def _authorized_keys_lines(spec: SshdSpec) -> list[str]:
     private directory (pytest's tmp, /root). As root we let sshd read it as root through
     AuthorizedKeysCommand instead, wherever the project lives.
     """
-    path = spec.authorized_keys.resolve()
+    path = spec.seen(spec.authorized_keys)
     if os.geteuid() != 0:
         return [f"AuthorizedKeysFile {path}"]
     return [
@@ -148,8 +160,8 @@ def write_config(spec: SshdSpec) -> Path:
         f"# lab server {spec.name}: written by ictops, rewritten at each lab start",
         f"Port {spec.port}",
         f"ListenAddress {spec.address}",
-        f"HostKey {spec.host_key.resolve()}",
-        f"PidFile {spec.pid_file.resolve()}",
+        f"HostKey {spec.seen(spec.host_key)}",
+        f"PidFile {spec.seen(spec.pid_file)}",
         *_authorized_keys_lines(spec),
         "PasswordAuthentication no",
         "KbdInteractiveAuthentication no",
@@ -172,12 +184,17 @@ def start_sshd(specs: Sequence[SshdSpec], timeout: float = 10.0) -> None:
 
     Raises LabError naming the instances that failed, with the last line of their log.
     """
-    Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # privilege separation directory
     procs = []
     for spec in specs:
+        # privilege separation directory, on the host or in the server's root
+        (spec.root / "run/sshd" if spec.root else Path("/run/sshd")).mkdir(
+            parents=True, exist_ok=True
+        )
         spec.log_file.parent.mkdir(parents=True, exist_ok=True)
         spec.log_file.write_text("")  # one start per log: old errors would mislead
-        argv = [SSHD, "-f", str(spec.config_file), "-E", str(spec.log_file)]
+        argv = [SSHD, "-f", spec.seen(spec.config_file), "-E", spec.seen(spec.log_file)]
+        if spec.root is not None:
+            argv = _in_root(spec.root, argv)
         procs.append((spec, subprocess.Popen(argv, stdin=subprocess.DEVNULL)))
     deadline = time.monotonic() + timeout
     failed: list[str] = []
@@ -198,8 +215,43 @@ def start_sshd(specs: Sequence[SshdSpec], timeout: float = 10.0) -> None:
             for s in specs
             if (s.address, s.port) in not_ready
         ]
+    if not failed:
+        # sshd exits 0 even when it could not bind ("Cannot bind any address"): a banner
+        # may then come from someone else (a lab left over by another project). Only our
+        # own pid file naming a live sshd proves the listener is ours.
+        failed = [
+            f"{s.name} ({s.address}:{s.port}): {_last_log_line(s)} "
+            "(is another lab or program using this address? see: ss -ltnp)"
+            for s in specs
+            if not _wait_pid_file(s, deadline)
+        ]
     if failed:
         raise LabError("lab sshd did not start: " + "; ".join(failed[:5]))
+
+
+def _wait_pid_file(spec: SshdSpec, deadline: float) -> bool:
+    """True once the instance's pid file names a live sshd (polled until ``deadline``)."""
+    waiter = Event()
+    pid_file = spec.root / spec.seen(spec.pid_file).lstrip("/") if spec.root else spec.pid_file
+    while True:
+        if sshd_running(pid_file):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        waiter.wait(POLL)
+
+
+def _in_root(root: Path, argv: list[str]) -> list[str]:
+    """``argv`` run chrooted in ``root``, in its own UTS namespace named as the root's
+    /etc/hostname (so ``hostname`` and sudo's host lookup give the server's own name)."""
+    try:
+        name = (root / "etc/hostname").read_text().strip()
+    except OSError:
+        name = ""
+    if not name:
+        return ["chroot", str(root.resolve()), *argv]
+    script = 'hostname "$1" && shift && exec chroot "$@"'
+    return ["unshare", "--uts", "/bin/sh", "-c", script, "sh", name, str(root.resolve()), *argv]
 
 
 def _last_log_line(spec: SshdSpec) -> str:
