@@ -165,6 +165,18 @@ def _secret(ref: SecretRefModel | None, source: str) -> SecretRef | None:
     return SecretRef(env=ref.env, file=ref.file, source=source)
 
 
+def _deep_merge(into: dict[str, Any], layer: Mapping[str, Any]) -> None:
+    """Merge ``layer`` over ``into``: mappings merge key by key, anything else replaces."""
+    for key, value in layer.items():
+        current = into.get(key)
+        if isinstance(value, Mapping) and isinstance(current, dict):
+            merged = dict(current)
+            _deep_merge(merged, value)
+            into[key] = merged
+        else:
+            into[key] = value
+
+
 def _resolve_host(
     name: str,
     host: HostModel,
@@ -189,7 +201,7 @@ def _resolve_host(
                 break
     data: dict[str, Any] = {}
     for model, _ in reversed(layers):
-        data.update(model.data)
+        _deep_merge(data, model.data)
     school = values["school"]
     return Host(
         name=name,

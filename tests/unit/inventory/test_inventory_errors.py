@@ -157,3 +157,18 @@ def test_secret_is_never_in_repr(tmp_path, monkeypatch):
     host = load_inventory(inv, tmp_path).host("a")
     assert host.password.resolve(tmp_path) == "hunter2-secret"
     assert "hunter2" not in repr(host)
+
+
+def test_data_merges_deeply_host_over_groups_over_defaults(tmp_path):
+    inv = write(tmp_path, """
+        srv-1:
+          hostname: 127.0.0.5
+          groups: [servers]
+          data: {lab: {profile: compliant}, tags: [a]}
+        """, groups="""
+        servers:
+          platform: linux
+          data: {lab: {root: debian, profile: typical}, tags: [x, y]}
+        """, defaults="data: {lab: {root: none, extra: 1}, office: o}\n")
+    host = load_inventory(inv, tmp_path).host("srv-1")
+    assert host.data == {"lab": {"root": "debian", "profile": "compliant", "extra": 1}, "tags": ["a"], "office": "o"}
