@@ -1,9 +1,218 @@
-"""Placeholder: filled in by the issue that builds this verb."""
+"""``ictops backup``: back up switches and servers into git history; read and restore it.
+
+``ictops backup [-l FILTER]`` runs a backup (the bare form); the subcommands ``history``,
+``diff``, ``show`` and ``restore`` read the store and put a revision back.
+"""
 
 from __future__ import annotations
 
+import sys
+
 import click
+from rich.markup import escape
+
+from ictops.actions.backup import BackupAction
+from ictops.backup.restore import restore_server, restore_switch
+from ictops.backup.store import BackupStore
+from ictops.cli.output import (
+    exit_code,
+    print_json,
+    recap_table,
+    stderr,
+    stdout,
+    totals,
+    totals_line,
+)
+from ictops.cli.running import LIMIT_HELP, run_with_progress
+from ictops.connections.base import SessionError
+from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
+from ictops.engine.sessions import SessionPool
+from ictops.errors import ExitCode
+from ictops.results import ActionResult, Status
+
+
+@click.group("backup", invoke_without_command=True)
+@click.option("-l", "--limit", help=LIMIT_HELP)
+@click.option("-f", "--forks", type=click.IntRange(1, 500), default=DEFAULT_WORKERS, show_default=True, help="Hosts worked on at once.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON (for scripts).")
+@click.option("--check", is_flag=True, help="Fetch and compare only: say what would change, commit nothing.")
+@click.option("--accept-shrink", is_flag=True, help="Store configs that shrank a lot (you removed config on purpose).")
+@click.option("--max-shrink", type=click.FloatRange(0.0, 1.0), metavar="SHARE", help="Refuse a config that shrank by more than SHARE of the last good one (default 0.5; a host's backup.max_shrink wins).")
+@click.pass_context
+def backup(ctx, limit, forks, as_json, check, accept_shrink, max_shrink):
+    """Back up the selected hosts into state/backups (git): one commit per run that changed something.
+
+    Switches: running-config and startup-config (and whether they differ). Servers: the
+    inventory's backup_files (Debian-family defaults), the package list and a few facts.
+    Empty, truncated or much shrunken captures are refused; the last good backup stays.
+
+    \b
+    Examples:
+      ictops backup                          back up every host
+      ictops backup -l 'role=switch'         only the switches
+      ictops backup history sw-core-1        revisions that changed a host
+      ictops backup diff sw-core-1           its last change (secrets masked)
+      ictops backup show srv-1 --file /etc/ssh/sshd_config
+      ictops backup restore srv-1 --rev 1a2b3c --check
+
+    Exit codes: 0 every host backed up, 1 a host failed or was unreachable, or another
+    backup run holds the store; 2 bad input.
+    """
+    if ctx.invoked_subcommand is not None:
+        return None
+    return _run_backup(ctx.obj, limit, forks, as_json, check, accept_shrink, max_shrink)
+
+
+def _run_backup(app, limit, forks, as_json, check, accept_shrink, max_shrink) -> int:
+    hosts = app.inventory().select(limit)
+    settings = RunSettings(project=app.project, workers=forks, check=check)
+    action = BackupAction(max_shrink=max_shrink, accept_shrink=accept_shrink)
+    action.begin(settings)  # BackupLockedError -> "ictops: error: ..." and exit 1
+    try:
+        for line in action.recovered:
+            stderr.print(f"[yellow]recovered:[/] {escape(line)}")
+        label = "backup (check)" if check else "backup"
+        results, seconds = run_with_progress(hosts, action, "backup", settings, label=label)
+        note = action.end(settings, results)
+    finally:
+        action.abort()  # only does something when end() was not reached
+    if as_json:
+        print_json(
+            {
+                "run_id": settings.run_id,
+                "check": check,
+                "commit": action.commit,
+                "note": note,
+                "recovered": action.recovered,
+                "results": [r.to_dict() for r in results],
+                "totals": totals(results),
+                "seconds": round(seconds, 3),
+            }
+        )
+        return int(exit_code(results))
+    title = f"backup {settings.run_id}" + (" (check)" if check else "")
+    stdout.print(recap_table(results, title, width=90))
+    stdout.print(totals_line(results, seconds))
+    if note:
+        stdout.print(escape(note))
+    return int(exit_code(results))
+
+
+def _store(app) -> BackupStore:
+    return BackupStore(app.project.backups_dir)
+
+
+@backup.command("history")
+@click.argument("host")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def history(app, host, as_json):
+    """List the revisions that changed HOST's backup, newest first."""
+    commits = _store(app).history(host)
+    if as_json:
+        print_json([c.__dict__ for c in commits])
+        return int(ExitCode.OK)
+    if not commits:
+        stdout.print(f"{escape(host)}: no backup yet")
+    for c in commits:
+        stdout.print(f"[yellow]{c.rev[:12]}[/]  {c.date}  {escape(c.message)}")
+    return int(ExitCode.OK)
+
+
+@backup.command("diff")
+@click.argument("host")
+@click.argument("rev_a", required=False)
+@click.argument("rev_b", required=False)
+@click.pass_obj
+def diff(app, host, rev_a, rev_b):
+    """Show what changed in HOST's backup (secrets masked).
+
+    No revision: the host's last change. REV_A alone: from REV_A to the last backup.
+    REV_A REV_B: between the two.
+    """
+    _print_diff(_store(app).diff(host, rev_a, rev_b))
+    return int(ExitCode.OK)
+
+
+@backup.command("show")
+@click.argument("host")
+@click.option("--rev", help="Revision (default: the last backup).")
+@click.option("--file", "file", help="Stored file: running-config.txt (switch default), startup-config.txt, meta.json, commands/packages.txt, /etc/...; servers without --file list their files.")
+@click.pass_obj
+def show(app, host, rev, file):
+    """Print a stored file of HOST's backup (secrets masked)."""
+    text = _store(app).show(host, rev, file)
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    return int(ExitCode.OK)
+
+
+@backup.command("restore")
+@click.argument("host")
+@click.option("--rev", required=True, help="Revision to put back (see `ictops backup history HOST`).")
+@click.option("--check", is_flag=True, help="Show the diff only; change nothing.")
+@click.option("--file", "files", multiple=True, help="Restore only this server file (repeatable).")
+@click.pass_obj
+def restore(app, host, rev, check, files):
+    """Put HOST's configuration of revision REV back.
+
+    Servers: the stored files are written back (only those that differ, keeping their mode);
+    --check shows the masked diff and changes nothing. Switches: the running-config of REV
+    is written to state/restore/ for review (pushing it comes with config changes).
+    """
+    target = app.inventory().host(host)
+    store = _store(app)
+    if target.is_switch:
+        return _restore_switch(app, target, store, rev)
+    pool = SessionPool(app.project)
+    try:
+        try:
+            session = pool.get(target)
+        except SessionError as exc:
+            status = Status.UNREACHABLE if exc.during_connect else Status.FAILED
+            stdout.print(f"{escape(host)}: [bold red]{status.value}[/] ({exc.kind.value}): {escape(exc.message)}")
+            return int(ExitCode.FAILED)
+        result = restore_server(session, target, store, rev, check, paths=list(files) or None)  # type: ignore[arg-type]
+    finally:
+        pool.close_all()
+    return _print_restore(result)
+
+
+def _restore_switch(app, target, store: BackupStore, rev: str) -> int:
+    path = restore_switch(target, store, rev, app.project.state_dir / "restore")
+    _print_diff(store.diff(target.name, "HEAD", rev))
+    stdout.print(
+        f"{escape(target.name)}: running-config of {store.resolve(rev)[:12]} written for review to "
+        f"{escape(app.project.relative(path))} (mode 0600, holds secrets). Nothing was pushed: "
+        "pushing a config to a switch comes with the config-change work."
+    )
+    return int(ExitCode.OK)
+
+
+def _print_restore(result: ActionResult) -> int:
+    if result.diff:
+        _print_diff(result.diff)
+    style = {Status.OK: "green", Status.CHANGED: "yellow"}.get(result.status, "bold red")
+    stdout.print(f"{escape(result.host)}: [{style}]{result.status.value}[/] {escape(result.message)}")
+    return int(ExitCode.FAILED if result.status.is_failure else ExitCode.OK)
+
+
+def _print_diff(text: str) -> None:
+    """A unified diff: colored on a terminal, plain otherwise."""
+    if not sys.stdout.isatty():
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        return
+    for line in text.splitlines():
+        if line.startswith(("+++", "---")):
+            stdout.print(f"[bold]{escape(line)}[/]", soft_wrap=True)
+        elif line.startswith("+"):
+            stdout.print(f"[green]{escape(line)}[/]", soft_wrap=True)
+        elif line.startswith("-"):
+            stdout.print(f"[red]{escape(line)}[/]", soft_wrap=True)
+        elif line.startswith("@@"):
+            stdout.print(f"[cyan]{escape(line)}[/]", soft_wrap=True)
+        else:
+            stdout.print(escape(line), soft_wrap=True)
 
 
 def register(cli: click.Group) -> None:
-    pass
+    cli.add_command(backup)
