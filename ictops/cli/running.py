@@ -1,12 +1,21 @@
-"""The common shape of a CLI verb that acts on hosts: select, run with progress, close."""
+"""The common shape of a CLI verb that acts on hosts: select, run with progress, record, close."""
 
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Literal
 
+from ictops.audit.mask import summarise
 from ictops.cli.output import progress
-from ictops.engine.runner import HostAction, RunSettings, run_action
+from ictops.engine.recorder import (
+    TrailRecorder,
+    host_maskers,
+    open_trail,
+    resolve_operator,
+    verb_record,
+)
+from ictops.engine.runner import HostAction, Listener, RunSettings, run_action
 from ictops.engine.sessions import SessionPool
 from ictops.inventory.host import Host
 from ictops.results import ActionResult
@@ -23,13 +32,38 @@ def run_with_progress(
     name: str,
     settings: RunSettings,
     label: str | None = None,
+    record: tuple[int, int] | None | Literal[False] = None,
 ) -> tuple[list[ActionResult], float]:
-    """Run ``action`` on ``hosts``; every session is closed at the end, whatever happened."""
+    """Run ``action`` on ``hosts``; every session is closed at the end, whatever happened.
+
+    ``record``: (process, step) of the work manual to write each result to the audit
+    trail under; None: the verb's default from ictops/data/verbs.yaml (not recorded when
+    the verb is not listed); False: do not record. The operator is checked against
+    inventory/team.yaml first (refused: exit 2, before any host is touched).
+    """
+    where = verb_record(name) if record is None else (record or None)
+    recorder: TrailRecorder | None = None
+    trail = None
+    if where is not None and hosts:
+        operator, flags = resolve_operator(settings.project)
+        trail = open_trail(settings.project, settings.run_id, operator)
+        data = dict(flags or {})
+        if label and label != name:
+            data["what"] = summarise(label)
+        recorder = TrailRecorder(
+            trail, process=where[0], step=where[1], run_id=settings.run_id, operator=operator,
+            masker_for=host_maskers(list(hosts), settings.project.root), data=data or None,
+        )
     pool = SessionPool(settings.project)
     start = time.perf_counter()
     try:
         with progress(len(hosts), label or name) as advance:
-            results = run_action(hosts, action, name, settings, pool, listeners=[advance])
+            listeners: list[Listener] = [advance] + ([recorder] if recorder else [])
+            results = run_action(hosts, action, name, settings, pool, listeners=listeners)
     finally:
         pool.close_all()
+        if trail is not None:
+            trail.close()
+    if recorder is not None:
+        recorder.check()
     return results, time.perf_counter() - start

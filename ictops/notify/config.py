@@ -36,6 +36,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ictops.errors import InputError, InputErrors
+from ictops.notify.filechannel import FileChannel
 from ictops.secrets import SecretRef
 from ictops.validation import pydantic_errors, suggest
 from ictops.yamlfile import load_yaml
@@ -136,12 +137,13 @@ class LineChannel(_Strict):
         return _http_url(value)
 
 
-ChannelModel = Union[EmailChannel, WebhookChannel, TelegramChannel, LineChannel]
+ChannelModel = Union[EmailChannel, WebhookChannel, TelegramChannel, LineChannel, FileChannel]
 CHANNEL_TYPES: dict[str, type[BaseModel]] = {
     "email": EmailChannel,
     "webhook": WebhookChannel,
     "telegram": TelegramChannel,
     "line": LineChannel,
+    "file": FileChannel,
 }
 
 

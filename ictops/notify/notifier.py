@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 
 from ictops.notify.channels import Message, deliver
 from ictops.notify.config import ChannelModel, NotifyConfig, SecretSpec, load_config
+from ictops.notify.filechannel import FileChannel, write_message
 from ictops.secrets import MASK
 
 log = logging.getLogger("ictops.notify")
@@ -86,7 +87,10 @@ class Notifier:
             return value
 
         try:
-            deliver(channel, message, resolve)
+            if isinstance(channel, FileChannel):
+                write_message(channel, message, self.project_root)
+            else:
+                deliver(channel, message, resolve)
         except Exception as exc:  # noqa: BLE001 - any failure is this channel's result
             error = _scrub(str(exc) or type(exc).__name__, secrets)
             log.warning("notification via %s (%s) failed: %s", name, channel.type, error)
