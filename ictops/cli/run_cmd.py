@@ -1,9 +1,227 @@
-"""Placeholder: filled in by the issue that builds this verb."""
+"""``ictops run``, ``plan``, ``approve``, ``plans``: playbooks along the work manual.
+
+plan (step 2: a check-mode run, saved) -> approve (step 3: a named approver) ->
+run --plan (step 5). Routine playbooks (pre-approved for the fiscal year) run
+without a plan. See docs/playbooks.md.
+"""
 
 from __future__ import annotations
 
 import click
+from rich.markup import escape
+from rich.table import Table
+
+from ictops.cli.output import STYLE, print_json, stderr, stdout
+from ictops.cli.running import LIMIT_HELP
+from ictops.engine.runner import DEFAULT_WORKERS
+from ictops.errors import ExitCode, InputError
+from ictops.results import Status
+
+_TAGS = click.option("-t", "--tags", default="", help="Only steps with one of these tags (comma-separated).")
+_SKIP = click.option("--skip-tags", default="", help="Leave out steps with these tags (comma-separated).")
+_FORKS = click.option("-f", "--forks", type=click.IntRange(1, 500), default=DEFAULT_WORKERS,
+                      show_default=True, help="Hosts worked on at once.")
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _print_run(run, show_diff: bool) -> None:
+    """Each step's results, then the recap per host (like Ansible's)."""
+    for outcome in run.outcomes:
+        step = outcome.step
+        where = f"process {step.process} step {step.step}"
+        batch = f", batch {outcome.batch}" if outcome.batch else ""
+        kind = "HANDLER" if outcome.handler else "STEP"
+        stdout.print(f"[bold]{kind} {escape(step.name)}[/] ({step.action}; {where}{batch})")
+        for r in outcome.results:
+            err = f" ({r.error_kind.value})" if r.error_kind and r.status.is_failure else ""
+            stdout.print(f"  [{STYLE[r.status]}]{r.status.value}{err}[/]: {escape(r.host)}"
+                         + (f" - {escape(r.message)}" if r.message else ""))
+            if show_diff and r.diff:
+                stdout.print(escape(r.diff.rstrip()), soft_wrap=True)
+        if outcome.note:
+            stdout.print(f"  note: {escape(outcome.note)}")
+    table = Table(title=f"recap: {run.playbook.path}" + (" (check mode)" if run.check else ""),
+                  title_justify="left")
+    table.add_column("host", no_wrap=True)
+    for s in Status:
+        table.add_column(s.value, justify="right")
+    for host, counts in run.recap().items():
+        table.add_row(escape(host), *[
+            f"[{STYLE[s]}]{counts[s.value]}[/]" if counts[s.value] else "0" for s in Status])
+    stdout.print(table)
+    for host, why in run.dropped.items():
+        stdout.print(f"[bold red]not run after failing[/]: {escape(host)}: {escape(why)}")
+    if run.stopped:
+        stdout.print(f"[bold red]{escape(run.stopped)}[/]")
+    stdout.print(f"run {run.run_id} in {run.seconds:.1f}s")
+
+
+@click.command("run")
+@click.argument("playbook")
+@click.option("-l", "--limit", help=LIMIT_HELP + " Intersected with the playbook's hosts.")
+@click.option("--check", is_flag=True, help="Change nothing: report what would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show what changes (or would change).")
+@click.option("--plan", "plan_id", help="The approved plan to carry out (not needed for routine playbooks).")
+@_TAGS
+@_SKIP
+@_FORKS
+@click.option("--json", "as_json", is_flag=True, help="Print the run as JSON (for scripts).")
+@click.pass_obj
+def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks, as_json):
+    """Run PLAYBOOK: steps in order, hosts in parallel, one audit record per result.
+
+    A playbook that is not routine needs an approved plan: ictops plan, then
+    ictops approve, then ictops run --plan ID. --check needs no plan.
+
+    \b
+    Examples:
+      ictops run playbooks/nightly.yaml
+      ictops run playbooks/backup.yaml -l sch_phukhieo --check --diff
+
+    Exit codes: 0 all went well, 1 a host failed or was unreachable or the run
+    stopped at max_fail_percentage, 2 bad input or a refused plan.
+    """
+    from ictops.playbook.plans import PlanError, PlanStore, check_usable
+    from ictops.playbook.session import execute, prepare, select_hosts
+
+    project = app.project
+    prep = prepare(project, app.inventory(), playbook, limit)
+    book = prep.playbook
+    store = PlanStore(project)
+    plan = None
+    if plan_id:
+        plan = store.load(plan_id)
+        check_usable(plan, book, project, limit)
+        prep.hosts = select_hosts(app.inventory(), book, plan.limit)
+    elif not book.routine and not check:
+        where = f" -l '{limit}'" if limit else ""
+        raise PlanError(f"{book.path} is not routine: make a plan first: ictops plan {book.path}{where}, "
+                        "have it approved (ictops approve PLAN_ID --by NAME), then "
+                        "ictops run --plan PLAN_ID")
+    result = execute(prep, check=check, diff=show_diff, forks=forks, tags=_split(tags),
+                     skip_tags=_split(skip_tags), plan_id=plan.id if plan else None)
+    if plan is not None and not check:
+        store.mark_run(plan, result.run_id)
+    if as_json:
+        print_json({**result.to_dict(), "plan": plan.id if plan else None, "operator": prep.operator})
+    else:
+        _print_run(result, show_diff)
+    return int(result.exit_code)
+
+
+@click.command("plan")
+@click.argument("playbook")
+@click.option("-l", "--limit", help=LIMIT_HELP + " Intersected with the playbook's hosts.")
+@click.option("--diff", "show_diff", is_flag=True, help="Show what would change.")
+@_FORKS
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.pass_obj
+def plan(app, playbook, limit, show_diff, forks, as_json):
+    """Plan PLAYBOOK (work manual step 2): a check-mode run, saved with an id.
+
+    The plan records, host by host, what would change, and the SHA-256 of the
+    playbook, its included files and the inventory: if any of them changes, the
+    plan can no longer be run. Next: ictops approve PLAN_ID --by NAME.
+    """
+    from ictops.engine.recorder import record_event
+    from ictops.playbook.plans import PlanStore, plan_from_run
+    from ictops.playbook.session import execute, prepare
+
+    project = app.project
+    prep = prepare(project, app.inventory(), playbook, limit)
+    result = execute(prep, check=True, diff=show_diff, forks=forks)
+    made = plan_from_run(result, prep.playbook, project, limit, prep.operator)
+    path = PlanStore(project).save(made)
+    record_event(project, run_id=result.run_id, operator=prep.operator, process=made.process,
+                 step=prep.stage_step("plan", 2), action="plan.make", status="ok",
+                 summary=f"plan {made.id} of {made.playbook}: {made.would_change} would change, "
+                 f"{made.failed} failed, on {len(made.hosts)} host(s)",
+                 data={"plan": made.id, "playbook": made.playbook, "limit": limit, **prep.flags})
+    _notify_plan(project, made, prep.operator, len(prep.hosts))
+    if as_json:
+        print_json(made.to_dict())
+    else:
+        _print_run(result, show_diff)
+        stdout.print(f"plan [bold]{made.id}[/] saved to {escape(project.relative(path))}")
+        stdout.print(f"next: ictops approve {made.id} --by NAME")
+        stdout.print(made.id)
+    return int(ExitCode.FAILED if made.failed else ExitCode.OK)
+
+
+def _notify_plan(project, made, operator: str, hosts: int) -> None:
+    """Tell those concerned a plan awaits approval (if inventory/notify.yaml exists)."""
+    try:
+        from ictops.notify.events import notify_plan
+
+        changes = sorted(h for h, items in made.hosts.items() if any(i["status"] == "changed" for i in items))
+        notify_plan(project, {"plan_id": made.id, "playbook": made.playbook, "hosts": hosts,
+                              "changes": changes, "run_id": made.id.removeprefix("plan-")},
+                    operator=operator)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed notification does not undo the plan
+        stderr.print(f"warning: plan notification not sent: {escape(str(exc))}")
+
+
+@click.command("approve")
+@click.argument("plan_id")
+@click.option("--by", "by", required=True, help="Who approves (an approver of inventory/team.yaml).")
+@click.option("--order", help="Reference of the approval (order or memo number).")
+@click.pass_obj
+def approve(app, plan_id, by, order):
+    """Approve a plan (work manual step 3: the plan proposed to the area director)."""
+    from ictops.engine.recorder import load_catalogue, load_team, record_event, resolve_operator
+    from ictops.playbook.plans import PlanError, PlanStore
+
+    project = app.project
+    operator, flags = resolve_operator(project)
+    store = PlanStore(project)
+    made = store.load(plan_id)
+    team = load_team(project)
+    if team is None:
+        raise InputError("no inventory/team.yaml: approvers are listed there (approvers:)")
+    approver = team.check_approver(by)
+    if approver is None:
+        names = ", ".join(a.username or a.name for a in team.approvers) or "(none)"
+        raise InputError(f"'{by}' may not approve plans; approvers are {names} (approvers: in {team.file})")
+    if made.approval:
+        raise PlanError(f"plan {made.id} is already approved by {made.approval.by} on {made.approval.at}")
+    store.approve(made, approver.name, approver.position, order)
+    step = load_catalogue(project).step_for(made.process, "approve")
+    record_event(project, run_id=made.id.removeprefix("plan-"), operator=operator, process=made.process,
+                 step=step.number if step else 3, action="plan.approve", status="ok",
+                 summary=f"plan {made.id} of {made.playbook} approved by {approver.name} "
+                 f"({approver.position})" + (f", order {order}" if order else ""),
+                 data={"plan": made.id, "approver": approver.name, "order": order, **(flags or {})})
+    stdout.print(f"plan {made.id} approved by {escape(approver.name)}; "
+                 f"run it: ictops run {made.playbook} --plan {made.id}")
+    return int(ExitCode.OK)
+
+
+@click.command("plans")
+@click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON.")
+@click.pass_obj
+def plans(app, as_json):
+    """List plans and their state (planned, approved, run)."""
+    from ictops.playbook.plans import PlanStore
+
+    found = PlanStore(app.project).all()
+    if as_json:
+        print_json([p.to_dict() for p in found])
+        return int(ExitCode.OK)
+    table = Table(title="plans", title_justify="left")
+    for col in ("plan", "playbook", "limit", "state", "planned by", "would change", "approved by"):
+        table.add_column(col)
+    for p in found:
+        table.add_row(p.id, escape(p.playbook), escape(p.limit or "-"), p.state, escape(p.planned_by),
+                      str(p.would_change), escape(p.approval.by if p.approval else "-"))
+    stdout.print(table)
+    return int(ExitCode.OK)
 
 
 def register(cli: click.Group) -> None:
-    pass
+    for command in (run, plan, approve, plans):
+        cli.add_command(command)

@@ -39,7 +39,8 @@ def names(inv, limit):
         ("district='คอนสาร'", ["khonsan-srv", "khonsan-sw-core"]),
         ("school=*แก้งคร้อ*", ["kaengkhro-srv", "kaengkhro-sw-core"]),
         ("services=syslog", ["ao-srv-log"]),
-        ("lab.profile=noncompliant", ["chatturat-sw-lab"]),
+        ("lab.profile=noncompliant", ["chatturat-srv", "chatturat-sw-lab"]),
+        ("lab.profile=noncompliant and role=switch", ["chatturat-sw-lab"]),
         ("platform=huawei_vrp AND site=khonsan", ["khonsan-sw-core"]),
     ],
 )
