@@ -47,7 +47,10 @@ demo: os-deps venv
 	$(ICTOPS) cmd 'uptime' -l 'role=server'
 	$(ICTOPS) cmd 'show version' -l 'cisco'
 	$(ICTOPS) cmd 'display version' -l 'huawei'
+	$(ICTOPS) run playbooks/nightly.yaml
 	@echo
+	@echo "The director's report: $$(ls -t state/reports/*.pdf state/reports/*.html 2>/dev/null | head -1)"
+	@echo "The audit trail:       ictops log show --last 20   (ictops log verify checks it)"
 	@echo "The simulated district is still running: try 'source .venv/bin/activate; ictops --help'."
 	@echo "Stop it with: make lab-down"
 
@@ -55,7 +58,10 @@ test: os-deps venv
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: os-deps venv
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/inventory_load.py
+	$(BIN)/python benchmarks/audit_offline.py
+	$(BIN)/python benchmarks/fleet.py
 
 lab-up: os-deps venv
 	$(ICTOPS) lab up
