@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from dataclasses import replace
-
 import click
 from rich.markup import escape
 from rich.table import Table
@@ -37,41 +34,33 @@ def trust(app, limit, forks, as_json):
     refused (run 'ictops hostkeys forget HOST' first if the device was really
     replaced). Check the printed fingerprints against the devices.
     """
-    from ictops.connections.hostkeys import TrustOutcome, fingerprint, scan_host_key, trust_many
+    from ictops.connections.hostkeys import TrustOutcome, fingerprint, scan_host_key, trust
 
     hosts = app.inventory().select(limit)
     known_hosts = app.project.known_hosts
-    scanned: dict[str, object] = {}
-    lock = threading.Lock()
+    known_hosts.parent.mkdir(parents=True, exist_ok=True)
 
-    def scan(ctx: HostContext) -> ActionResult:
+    def scan_and_trust(ctx: HostContext) -> ActionResult:
+        # trust() takes a lock, so hosts decide in parallel and the file stays whole;
+        # the result (and so the audit record) is the final decision, not the scan
         key = scan_host_key(ctx.host, known_hosts=known_hosts)
-        with lock:
-            scanned[ctx.host.name] = key
-        return ctx.result(Status.OK, f"{key.get_name()} {fingerprint(key)}")
+        shown = f"{key.get_name()} {fingerprint(key)}"
+        outcome = trust(known_hosts, ctx.host, key)
+        if outcome is TrustOutcome.ADDED:
+            return ctx.result(Status.CHANGED, f"recorded {shown}")
+        if outcome is TrustOutcome.ALREADY_TRUSTED:
+            return ctx.result(Status.OK, f"already trusted {shown}")
+        return ctx.result(
+            Status.FAILED,
+            f"REFUSED: key changed, now {shown}; if the device was really replaced run: "
+            f"ictops hostkeys forget {ctx.host.name}",
+            error_kind=ErrorKind.HOSTKEY_CHANGED,
+        )
 
     settings = RunSettings(project=app.project, workers=forks)
-    results, seconds = run_with_progress(hosts, scan, "hostkeys trust", settings, label="scanning host keys")
-    by_name = {h.name: h for h in hosts}
-    pairs = [(by_name[name], key) for name, key in scanned.items()]
-    known_hosts.parent.mkdir(parents=True, exist_ok=True)
-    outcomes = dict(zip((h.name for h, _ in pairs), trust_many(known_hosts, pairs))) if pairs else {}
-    final = []
-    for r in results:
-        outcome = outcomes.get(r.host)
-        if outcome is TrustOutcome.ADDED:
-            r = replace(r, status=Status.CHANGED, message=f"recorded {r.message}")
-        elif outcome is TrustOutcome.ALREADY_TRUSTED:
-            r = replace(r, message=f"already trusted {r.message}")
-        elif outcome is TrustOutcome.REFUSED_CHANGED:
-            r = replace(
-                r,
-                status=Status.FAILED,
-                error_kind=ErrorKind.HOSTKEY_CHANGED,
-                message=f"REFUSED: key changed, now {r.message}; if the device was really "
-                f"replaced run: ictops hostkeys forget {r.host}",
-            )
-        final.append(r)
+    final, seconds = run_with_progress(
+        hosts, scan_and_trust, "hostkeys trust", settings, label="scanning host keys"
+    )
     if as_json:
         print_json({"known_hosts": str(known_hosts), "results": [r.to_dict() for r in final], "totals": totals(final)})
         return int(exit_code(final))
