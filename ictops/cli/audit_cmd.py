@@ -205,7 +205,3 @@ def _print_golden(report: GoldenReport, remediation: bool) -> None:
             stdout.print("    remediation:")
             for line in feature.remediation:
                 stdout.print(f"      [cyan]{escape(line)}[/]")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(audit)

@@ -212,7 +212,3 @@ def _print_diff(text: str) -> None:
             stdout.print(f"[cyan]{escape(line)}[/]", soft_wrap=True)
         else:
             stdout.print(escape(line), soft_wrap=True)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(backup)

@@ -57,7 +57,3 @@ def cmd(app, command, limit, timeout, sudo, forks, as_json, full):
     stdout.print(recap_table(results, f"cmd: {command}", show_output=not multi_line))
     stdout.print(totals_line(results, seconds))
     return int(exit_code(results))
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(cmd)

@@ -96,7 +96,3 @@ def forget_key(app, host):
     entry = app.inventory().host(host)
     removed = forget(app.project.known_hosts, entry)
     stdout.print(f"{host}: removed {removed} key(s) for {entry.known_hosts_name}")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(hostkeys)

@@ -102,7 +102,3 @@ def show(app, host: str, as_json: bool) -> None:
     import yaml
 
     stdout.print(escape(yaml.safe_dump(view, allow_unicode=True, sort_keys=False)))
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(inventory)

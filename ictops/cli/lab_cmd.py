@@ -94,7 +94,3 @@ def fault(app, host, mode):
     inv = app.inventory()
     _lab(app).set_fault(inv.host(host), None if mode == "none" else mode)
     stdout.print(f"{host}: fault {mode}")
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(lab)

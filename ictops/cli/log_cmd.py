@@ -145,7 +145,3 @@ def prune_cmd(app, keep_days, archive_dir):
         stdout.print(f"archived {result.archived} record(s) to {escape(project.relative(result.archive))}; "
                      f"{result.kept} kept; the trail now starts with a genesis record")
     return int(ExitCode.OK)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(log)

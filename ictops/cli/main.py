@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -13,6 +14,38 @@ from ictops.errors import ExitCode, IctopsError
 from ictops.project import Project
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# Each verb's module is imported only when that verb runs: `ictops cmd` should not pay
+# for importing the compliance engine (click's documented lazy-loading pattern).
+VERBS = {
+    "inventory": "ictops.cli.inventory_cmd:inventory",
+    "cmd": "ictops.cli.cmd_cmd:cmd",
+    "hostkeys": "ictops.cli.hostkeys_cmd:hostkeys",
+    "lab": "ictops.cli.lab_cmd:lab",
+    "backup": "ictops.cli.backup_cmd:backup",
+    "audit": "ictops.cli.audit_cmd:audit",
+    "run": "ictops.cli.run_cmd:run",
+    "plan": "ictops.cli.run_cmd:plan",
+    "approve": "ictops.cli.run_cmd:approve",
+    "plans": "ictops.cli.run_cmd:plans",
+    "log": "ictops.cli.log_cmd:log",
+    "report": "ictops.cli.report_cmd:report",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(VERBS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = VERBS.get(name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
 
 
 class App:
@@ -52,7 +85,7 @@ def _setup_logging(project: Project, verbose: int) -> None:
         root.addHandler(console)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.option(
     "--project",
     "project_dir",
@@ -84,27 +117,8 @@ def cli(ctx: click.Context, project_dir: Path, verbose: int) -> None:
     ctx.obj = App(project, verbose)
 
 
-def _register() -> None:
-    from ictops.cli import (
-        audit_cmd,
-        backup_cmd,
-        cmd_cmd,
-        hostkeys_cmd,
-        inventory_cmd,
-        lab_cmd,
-        log_cmd,
-        report_cmd,
-        run_cmd,
-    )
-
-    for module in (inventory_cmd, cmd_cmd, hostkeys_cmd, lab_cmd, backup_cmd, audit_cmd,
-                   run_cmd, log_cmd, report_cmd):
-        module.register(cli)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every ictops error becomes a one-line message and an exit code."""
-    _register()
     try:
         code = cli.main(args=argv, prog_name="ictops", standalone_mode=False)
     except click.exceptions.Abort:

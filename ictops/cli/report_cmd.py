@@ -87,7 +87,3 @@ def report(app, run_id, since, until, lang, fmt, out_dir, as_json):
                      "compliance only")
     stdout.print(escape(str(path)))
     return int(ExitCode.OK)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(report)

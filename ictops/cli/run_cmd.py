@@ -220,8 +220,3 @@ def plans(app, as_json):
                       str(p.would_change), escape(p.approval.by if p.approval else "-"))
     stdout.print(table)
     return int(ExitCode.OK)
-
-
-def register(cli: click.Group) -> None:
-    for command in (run, plan, approve, plans):
-        cli.add_command(command)

@@ -17,7 +17,7 @@ import paramiko
 
 from ictops.connections.base import CommandResult, SessionError
 from ictops.connections.classify import open_tcp, session_error
-from ictops.connections.hostkeys import RefuseUnknownHostKey
+from ictops.connections.hostkeys import client_with_known_keys
 from ictops.errors import SecretError
 from ictops.inventory.host import Host
 from ictops.results import ErrorKind
@@ -63,10 +63,7 @@ def open_server_session(host: Host, project_root: Path, known_hosts: Path) -> Pa
     where = host.known_hosts_name
     t = host.timeouts
     sock = open_tcp(host)
-    client = paramiko.SSHClient()
-    if known_hosts.is_file():
-        client.load_host_keys(str(known_hosts))
-    client.set_missing_host_key_policy(RefuseUnknownHostKey(host.name))
+    client = client_with_known_keys(known_hosts, host)
     try:
         client.connect(
             hostname=host.hostname,

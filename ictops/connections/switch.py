@@ -20,7 +20,7 @@ from netmiko.exceptions import ConfigInvalidException, ReadTimeout
 
 from ictops.connections.base import SessionError
 from ictops.connections.classify import open_tcp, session_error
-from ictops.connections.hostkeys import RefuseUnknownHostKey
+from ictops.connections.hostkeys import RefuseUnknownHostKey, client_with_known_keys
 from ictops.connections.server import quiet_paramiko
 from ictops.errors import SecretError
 from ictops.inventory.host import Host
@@ -89,8 +89,7 @@ def open_switch_session(host: Host, project_root: Path, known_hosts: Path) -> Ne
             allow_agent=False,
             ssh_strict=True,
             system_host_keys=False,
-            alt_host_keys=True,
-            alt_key_file=str(known_hosts),
+            alt_host_keys=False,  # the client below carries this host's keys only
             conn_timeout=t.connect,
             banner_timeout=t.banner,
             auth_timeout=t.auth,
@@ -104,6 +103,8 @@ def open_switch_session(host: Host, project_root: Path, known_hosts: Path) -> Ne
             auto_connect=False,
         )
         conn.key_policy = RefuseUnknownHostKey(host.name)
+        client = client_with_known_keys(known_hosts, host)
+        conn._build_ssh_client = lambda: client  # type: ignore[method-assign]  # netmiko builds it in _open()
         _fast_config_check(conn, platform.netmiko)
         conn._open()  # netmiko's connect step, split from __init__ for exactly this use
         conn.read_timeout_override = None
