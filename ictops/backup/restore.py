@@ -7,10 +7,12 @@ import difflib
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ictops.backup.collect import build_script, parse_output
 from ictops.backup.files import safe_name, write_atomic
 from ictops.backup.store import BackupStore
+from ictops.backup.take import host_result
 from ictops.connections.base import ServerSession, SessionError
 from ictops.errors import InputError
 from ictops.inventory.host import Host
@@ -20,27 +22,8 @@ from ictops.results import ActionResult, ErrorKind, Status
 ACTION = "restore"
 
 
-def _result(
-    host: Host,
-    status: Status,
-    message: str,
-    started: float,
-    *,
-    kind: ErrorKind | None = None,
-    diff: str = "",
-    data: dict | None = None,
-) -> ActionResult:
-    return ActionResult(
-        host=host.name,
-        action=ACTION,
-        status=status,
-        message=message,
-        diff=diff,
-        error_kind=kind,
-        started=started,
-        ended=time.time(),
-        data=data or {},
-    )
+def _result(host: Host, status: Status, message: str, started: float, **kwargs: Any) -> ActionResult:
+    return host_result(host, status, message, started, action=ACTION, **kwargs)
 
 
 def _diff(path: str, current: bytes | None, wanted: bytes, rev: str) -> str:

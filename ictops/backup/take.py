@@ -38,7 +38,7 @@ def _now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _result(
+def host_result(
     host: Host,
     status: Status,
     message: str,
@@ -47,10 +47,12 @@ def _result(
     kind: ErrorKind | None = None,
     diff: str = "",
     data: Mapping[str, Any] | None = None,
+    action: str = ACTION,
 ) -> ActionResult:
+    """The result of a backup (or restore) on one host, ended now."""
     return ActionResult(
         host=host.name,
-        action=ACTION,
+        action=action,
         status=status,
         message=message,
         diff=diff,
@@ -72,7 +74,7 @@ def _failed(
 ) -> ActionResult:
     txn.note_failure(host, message)
     status = Status.UNREACHABLE if unreachable else Status.FAILED
-    return _result(host, status, message, started, kind=kind)
+    return host_result(host, status, message, started, kind=kind)
 
 
 def _session_failure(
@@ -112,7 +114,7 @@ def _outcome(
 ) -> ActionResult:
     message = "; ".join([staged.summary(), *notes])
     status = Status.CHANGED if staged.changed else Status.OK
-    return _result(
+    return host_result(
         host,
         status,
         message,
