@@ -13,16 +13,10 @@ from pydantic import ValidationError
 
 from ictops.compliance.rules import CHECK_KINDS, VAR_REF, PackFile, Rule, all_field_names
 from ictops.compliance.templating import remediation_env
-from ictops.compliance.yamlsrc import (
-    LineDict,
-    LineList,
-    YamlSourceError,
-    line_of,
-    load_yaml_with_lines,
-)
 from ictops.errors import InputError, InputErrors
 from ictops.inventory.host import Host
 from ictops.platforms import platforms
+from ictops.yamlfile import YamlDoc, load_yaml
 
 RULES_DIR = "rules"
 
@@ -87,30 +81,23 @@ def pack_path(project_root: Path, name_or_path: str) -> Path:
 def load_pack(path: Path, display: str | None = None) -> RulePack:
     """Load and validate one pack. Raises RulePackError / InputErrors (one line each)."""
     shown = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulePackError(f"cannot read the rule pack: {exc.strerror}", shown) from None
-    try:
-        data = load_yaml_with_lines(path, text)
-    except YamlSourceError as exc:
-        raise RulePackError(exc.message, shown, exc.line) from None
-    if not isinstance(data, LineDict):
+    doc = load_yaml(path, shown, RulePackError)
+    if not isinstance(doc.data, dict):
         raise RulePackError(
             "a rule pack is a mapping with 'pack', 'title', 'vars' and 'rules'", shown, 1
         )
     try:
-        model = PackFile.model_validate(data)
+        model = PackFile.model_validate(doc.data)
     except ValidationError as exc:
-        errors = _explain(exc, data, shown)
+        errors = _explain(exc, doc)
         raise (errors[0] if len(errors) == 1 else InputErrors(errors)) from None
-    errors = list(_semantic_errors(model, data, shown))
+    errors = list(_semantic_errors(model, doc))
     if errors:
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
     return RulePack(name=model.pack, path=path, model=model)
 
 
-def _explain(exc: ValidationError, data: LineDict, shown: str) -> list[InputError]:
+def _explain(exc: ValidationError, doc: YamlDoc) -> list[InputError]:
     """One error per place: a typo hides the "missing" error it causes; the alternatives
     of a union (number or $var) collapse into the last, most helpful message."""
     raw = exc.errors()
@@ -127,8 +114,8 @@ def _explain(exc: ValidationError, data: LineDict, shown: str) -> list[InputErro
         loc = tuple(error["loc"])
         if error["type"] == "missing" and loc in suggested:
             continue
-        place = _data_loc(data, loc) if error["type"] not in ("extra_forbidden", "missing") else loc
-        by_place[place] = _pydantic_error(error, data, shown)
+        place = _data_loc(doc.data, loc) if error["type"] not in ("extra_forbidden", "missing") else loc
+        by_place[place] = _pydantic_error(error, doc)
     return list(by_place.values())
 
 
@@ -149,10 +136,10 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(kept)
 
 
-def _rule_prefix(data: LineDict, loc: tuple[Any, ...]) -> str:
+def _rule_prefix(data: dict[str, Any], loc: tuple[Any, ...]) -> str:
     if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
         rules = data.get("rules")
-        if isinstance(rules, LineList) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
             rule_id = rules[loc[1]].get("id")
             if rule_id:
                 return f"rule '{rule_id}': "
@@ -160,14 +147,13 @@ def _rule_prefix(data: LineDict, loc: tuple[Any, ...]) -> str:
     return ""
 
 
-def _is_tag(container: Any, part: Any) -> bool:
-    """Pydantic puts the union tag (the check kind) in error locations; it is not a key."""
-    return isinstance(container, dict) and container.get("kind") == part
-
-
-def _pydantic_error(error: Any, data: LineDict, shown: str) -> RulePackError:
+def _pydantic_error(error: Any, doc: YamlDoc) -> RulePackError:
     loc = tuple(error["loc"])
-    line = line_of(data, loc, _is_tag)
+    data, shown = doc.data, doc.file
+    if error["type"] == "extra_forbidden":  # the unknown key itself is in the data
+        line = doc.line(_data_loc(data, loc[:-1]) + loc[-1:])
+    else:  # union members (the check kind) are in pydantic's location, not in the data
+        line = doc.line(_data_loc(data, loc))
     prefix = _rule_prefix(data, loc)
     kind = error["type"]
     keys = [str(p) for p in _data_loc(data, loc) if isinstance(p, str)]
@@ -196,34 +182,38 @@ def _pydantic_error(error: Any, data: LineDict, shown: str) -> RulePackError:
     return RulePackError(f"{prefix}{where}{message}", shown, line)
 
 
-def _walk_strings(value: Any, line: int) -> Iterator[tuple[str, int]]:
-    if isinstance(value, LineDict):
+def _walk_strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Every string in ``value`` with its path in the document."""
+    if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk_strings(item, value.key_lines.get(key, line))
-    elif isinstance(value, LineList):
-        for item, item_line in zip(value, value.item_lines):
-            yield from _walk_strings(item, item_line)
+            yield from _walk_strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_strings(item, path + (index,))
     elif isinstance(value, str):
-        yield value, line
+        yield value, path
 
 
-def _semantic_errors(model: PackFile, data: LineDict, shown: str) -> Iterator[RulePackError]:
-    """What the models cannot see: duplicate ids, unknown platforms and $vars, bad templates."""
+def _semantic_errors(model: PackFile, doc: YamlDoc) -> Iterator[RulePackError]:
+    """What the models cannot see: duplicate ids, unknown platforms and $vars, bad templates.
+
+    Lines are looked up only for an error: on a good pack no line is ever computed.
+    """
     known_platforms = set(platforms())
-    rules_data = data["rules"]
-    seen: dict[str, int] = {}
+    shown = doc.file
+    seen: dict[str, tuple[Any, ...]] = {}
     env = remediation_env()
     for index, rule in enumerate(model.rules):
-        rule_data = rules_data[index]
-        line = rules_data.item_lines[index]
-        id_line = rule_data.key_lines.get("id", line)
+        rule_path: tuple[Any, ...] = ("rules", index)
+        rule_data = doc.data["rules"][index]
         if rule.id in seen:
             yield RulePackError(
-                f"rule '{rule.id}': duplicate rule id (first at line {seen[rule.id]}); ids must be unique",
+                f"rule '{rule.id}': duplicate rule id (first at line "
+                f"{doc.line(seen[rule.id])}); ids must be unique",
                 shown,
-                id_line,
+                doc.line(rule_path + ("id",)),
             )
-        seen.setdefault(rule.id, id_line)
+        seen.setdefault(rule.id, rule_path + ("id",))
         for platform in (
             list(rule.platforms or []) + list(rule.checks or {}) + list(rule.remediation.commands)
         ):
@@ -235,30 +225,23 @@ def _semantic_errors(model: PackFile, data: LineDict, shown: str) -> Iterator[Ru
                     else f" (known: {', '.join(sorted(known_platforms))})"
                 )
                 yield RulePackError(
-                    f"rule '{rule.id}': unknown platform '{platform}'{hint}", shown, line
+                    f"rule '{rule.id}': unknown platform '{platform}'{hint}",
+                    shown,
+                    doc.line(rule_path),
                 )
-        for text, text_line in _walk_strings(rule_data, line):
+        for text, text_path in _walk_strings(rule_data, rule_path):
             match = VAR_REF.match(text)
             if match and match.group(1) not in model.vars:
                 yield RulePackError(
                     f"rule '{rule.id}': unknown variable '{text}'; define it under 'vars'",
                     shown,
-                    text_line,
+                    doc.line(text_path),
                 )
-        commands = (
-            rule_data.get("remediation", {}).get("commands", {})
-            if isinstance(rule_data.get("remediation"), dict)
-            else {}
-        )
         for platform, template in rule.remediation.commands.items():
             try:
                 env.parse(template)
             except TemplateSyntaxError as exc:
-                base = (
-                    commands.key_lines.get(platform, line)
-                    if isinstance(commands, LineDict)
-                    else line
-                )
+                base = doc.line(rule_path + ("remediation", "commands", platform)) or 0
                 yield RulePackError(
                     f"rule '{rule.id}': remediation template for {platform}: {exc.message}",
                     shown,

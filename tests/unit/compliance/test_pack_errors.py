@@ -70,7 +70,7 @@ def test_unknown_key_inside_check(tmp_path):
 
 def test_bad_yaml(tmp_path):
     message = error_of(tmp_path, RULE + "    tags: [a, b\n")
-    assert message.startswith("rules/pack.yaml:") and "not valid YAML" in message
+    assert message.startswith("rules/pack.yaml:") and "malformed YAML" in message
 
 
 def test_wrong_type(tmp_path):
@@ -92,7 +92,10 @@ def test_duplicate_key(tmp_path):
     message = error_of(
         tmp_path, RULE.replace("    severity: high\n", "    severity: high\n    severity: low\n")
     )
-    assert message == "rules/pack.yaml:9: duplicate key 'severity' (first at line 8); keep only one"
+    assert message == (
+        "rules/pack.yaml:9: duplicate key 'severity' (first defined at line 8); "
+        "remove or rename one of them"
+    )
 
 
 def test_unknown_check_kind(tmp_path):
