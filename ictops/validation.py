@@ -5,10 +5,17 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ictops.errors import InputError
 from ictops.yamlfile import YamlDoc
+
+
+class StrictModel(BaseModel):
+    """Base of every input-file model: an unknown key is an error, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
 
 _TYPE_WORDS = {
     "string_type": "text",

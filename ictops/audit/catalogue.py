@@ -12,10 +12,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ictops.errors import InputError, InputErrors
-from ictops.validation import pydantic_errors
+from ictops.validation import StrictModel, pydantic_errors
 from ictops.yamlfile import YamlDoc, load_yaml
 
 Stage = Literal["appoint", "plan", "approve", "notify", "carry_out", "evaluate", "report"]
@@ -26,11 +26,9 @@ class CatalogueError(InputError):
     """The catalogue file is invalid, or a process/step number is not in it."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class StepModel(_Strict):
+class StepModel(StrictModel):
     number: int = Field(ge=1)
     name_th: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
@@ -39,7 +37,7 @@ class StepModel(_Strict):
     duration_en: str | None = None
 
 
-class ProcessModel(_Strict):
+class ProcessModel(StrictModel):
     number: int = Field(ge=1)
     name_th: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
@@ -50,7 +48,7 @@ class ProcessModel(_Strict):
     steps: list[StepModel] = Field(min_length=1)
 
 
-class ManualModel(_Strict):
+class ManualModel(StrictModel):
     title_th: str
     title_en: str
     office_th: str | None = None
@@ -58,7 +56,7 @@ class ManualModel(_Strict):
     source: str | None = None
 
 
-class CatalogueModel(_Strict):
+class CatalogueModel(StrictModel):
     manual: ManualModel
     processes: list[ProcessModel] = Field(min_length=1)
 

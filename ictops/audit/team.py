@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ictops.errors import InputError, InputErrors
-from ictops.validation import pydantic_errors
+from ictops.validation import StrictModel, pydantic_errors
 from ictops.yamlfile import YamlDoc, load_yaml
 
 Role = Literal["head", "deputy", "member", "secretary", "assistant_secretary", "advisor", "service"]
@@ -41,11 +41,9 @@ class OperatorRefused(InputError):
     """The operator is not on the working team and the team refuses unknown operators."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class AppointmentModel(_Strict):
+class AppointmentModel(StrictModel):
     number: str = Field(min_length=1)  # "ที่ 123/2568", quoted in the YAML
     date: dt.date
     signed_by: str = Field(min_length=1)
@@ -53,7 +51,7 @@ class AppointmentModel(_Strict):
     fiscal_year: int | None = None  # Buddhist Era, e.g. 2568
 
 
-class MemberModel(_Strict):
+class MemberModel(StrictModel):
     name: str = Field(min_length=1)
     username: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
     role: Role = "member"
@@ -62,13 +60,13 @@ class MemberModel(_Strict):
     may_operate: bool = True
 
 
-class ApproverModel(_Strict):
+class ApproverModel(StrictModel):
     name: str = Field(min_length=1)
     position: str = Field(min_length=1)
     username: str | None = None
 
 
-class TeamModel(_Strict):
+class TeamModel(StrictModel):
     office: str = Field(min_length=1)
     group: str | None = None
     unknown_operator: Literal["refuse", "flag"] = "refuse"

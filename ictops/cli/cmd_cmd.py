@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 
 from ictops.actions.command import RunCommand
 from ictops.cli.output import exit_code, print_json, recap_table, stdout, totals, totals_line
 from ictops.cli.running import LIMIT_HELP, run_with_progress
 from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
-from rich.markup import escape
 
 
 @click.command("cmd")

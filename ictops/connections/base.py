@@ -7,9 +7,9 @@ with an ``ErrorKind`` the engine turns into a FAILED/UNREACHABLE result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
-from collections.abc import Sequence
 
 from ictops.errors import IctopsError
 from ictops.results import ErrorKind

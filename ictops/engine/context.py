@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ictops.connections.base import ServerSession, SessionError, SwitchSession
+from ictops.engine.sessions import SessionPool
 from ictops.inventory.host import Host
 from ictops.project import Project
 from ictops.results import ActionResult, ErrorKind, Status
-from ictops.engine.sessions import SessionPool
 
 
 @dataclass

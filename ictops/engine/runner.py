@@ -17,8 +17,9 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence
 
 from nornir.core import Nornir
-from nornir.core.inventory import Defaults, Groups, Hosts, Inventory as NornirInventory
+from nornir.core.inventory import Defaults, Groups, Hosts
 from nornir.core.inventory import Host as NornirHost
+from nornir.core.inventory import Inventory as NornirInventory
 from nornir.core.task import MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 

@@ -35,7 +35,7 @@ def _read(directory: Path, name: str, root: Path, required: bool) -> YamlDoc | N
     if not path.exists():
         if required:
             raise InventoryError(
-                f"file not found; create it (see README, 'Inventory') or pass --project DIR",
+                "file not found; create it (see README, 'Inventory') or pass --project DIR",
                 shown,
             )
         return None

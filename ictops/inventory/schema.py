@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ictops.validation import StrictModel
 
 ROLES = ("server", "switch", "router", "ap", "firewall")
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SecretRefModel(_Strict):
+class SecretRefModel(StrictModel):
     """``{env: NAME}`` or ``{file: PATH}``: where a secret lives, never the secret."""
 
     env: Optional[str] = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -39,21 +36,18 @@ class SecretRefModel(_Strict):
             raise ValueError("give exactly one of env: or file:")
         return self
 
-
-class SchoolModel(_Strict):
+class SchoolModel(StrictModel):
     name: str = Field(min_length=1, description="school name in Thai")
     code: str = Field(pattern=r"^\d{6,10}$", description="ministry school code, quoted")
 
-
-class TimeoutsModel(_Strict):
+class TimeoutsModel(StrictModel):
     connect: Optional[float] = Field(default=None, gt=0)
     banner: Optional[float] = Field(default=None, gt=0)
     auth: Optional[float] = Field(default=None, gt=0)
     channel: Optional[float] = Field(default=None, gt=0)
     command: Optional[float] = Field(default=None, gt=0)
 
-
-class _Common(_Strict):
+class _Common(StrictModel):
     """Keys a host, a group and defaults.yaml may all set."""
 
     hostname: Optional[str] = Field(default=None, min_length=1)
@@ -80,18 +74,14 @@ class _Common(_Strict):
             raise ValueError("a hostname is an address or DNS name without spaces")
         return value
 
-
 class HostModel(_Common):
     groups: list[str] = Field(default_factory=list)
-
 
 class GroupModel(_Common):
     groups: list[str] = Field(default_factory=list)
 
-
 class DefaultsModel(_Common):
     pass
-
 
 def field_names(model: type[BaseModel]) -> list[str]:
     return list(model.model_fields)

@@ -23,7 +23,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
-from typing import Sequence
 
 from ictops.errors import LabError
 from ictops.inventory.host import Host

@@ -11,33 +11,30 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ictops.engine.runner import HostAction
 from ictops.project import Project
 from ictops.results import ActionResult, ErrorKind, Status
-from ictops.validation import suggest
+from ictops.validation import StrictModel, suggest
 
 
-class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-class CmdArgs(_Args):
+class CmdArgs(StrictModel):
     command: str = Field(min_length=1)
     sudo: bool = False
     changes: bool = True  # may this command change the host? false: it also runs in check mode
     timeout: float | None = Field(default=None, gt=0)
 
 
-class BackupArgs(_Args):
+class BackupArgs(StrictModel):
     max_shrink: float | None = Field(default=None, gt=0, le=1)  # refuse a config shrunk by more
     accept_shrink: bool = False
 
 
-class AuditArgs(_Args):
+class AuditArgs(StrictModel):
     pack: str = "th-baseline"
     from_backup: bool | None = None  # default: from the backups unless live
     live: bool = False  # read every rule from the device
@@ -45,11 +42,11 @@ class AuditArgs(_Args):
     rules: list[str] | None = None  # only these rule ids
 
 
-class NotifyArgs(_Args):
+class NotifyArgs(StrictModel):
     only_on: Literal["always", "failure", "change"] = "always"
 
 
-class ReportArgs(_Args):
+class ReportArgs(StrictModel):
     lang: Literal["th", "en"] = "th"
     format: Literal["html", "pdf", "auto"] = "auto"  # auto: pdf when Chromium is there, else html
 

@@ -10,14 +10,13 @@ and also after a max-fail stop, so those concerned hear of it.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from ictops.engine.runner import HostAction, Listener, RunSettings, run_action
 from ictops.engine.context import HostContext
+from ictops.engine.runner import HostAction, Listener, RunSettings, run_action
 from ictops.engine.sessions import SessionPool
 from ictops.errors import ExitCode
 from ictops.inventory.host import Host

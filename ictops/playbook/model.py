@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from ictops.validation import StrictModel
 
 # serial: 5, "25%", or a list of batch sizes such as [1, "10%", "50%"] (the last repeats)
 SerialItem = Union[int, str]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _check_serial_item(value: Any) -> Any:
@@ -36,7 +36,7 @@ def _check_serial_item(value: Any) -> Any:
     raise ValueError(f"serial batch '{value}' must be a number of hosts or a percentage like '25%'")
 
 
-class PlaybookModel(_Strict):
+class PlaybookModel(StrictModel):
     """The top level of playbooks/NAME.yaml."""
 
     name: str = Field(min_length=1)
@@ -59,7 +59,7 @@ class PlaybookModel(_Strict):
         return None if value is None else _check_serial_item(value)
 
 
-class StepCommon(_Strict):
+class StepCommon(StrictModel):
     """The keys every step may have besides its one action key."""
 
     name: str = Field(min_length=1)
@@ -69,7 +69,7 @@ class StepCommon(_Strict):
     notify: list[str] = []  # handler names (a notify *action* is a mapping; see loader)
 
 
-class HandlerCommon(_Strict):
+class HandlerCommon(StrictModel):
     """A handler: like a step; ``step`` defaults to the playbook's carry-out step."""
 
     name: str = Field(min_length=1)
