@@ -104,6 +104,17 @@ def test_unknown_and_changed_host_keys_are_refused(district):
     assert code == 0
 
 
+def test_hostkeys_list_and_forget(district):
+    proc = district.ictops("hostkeys", "list", "-l", "srv-4")
+    assert proc.returncode == 0 and "ssh-ed25519 SHA256:" in proc.stdout
+    try:
+        proc = district.ictops("hostkeys", "forget", "srv-4")
+        assert proc.returncode == 0 and "removed 1 key(s) for [127.0.10.4]:2222" in proc.stdout
+        assert "not trusted" in district.ictops("hostkeys", "list", "-l", "srv-4").stdout
+    finally:
+        district.ictops("hostkeys", "trust", "-l", "srv-4")
+
+
 def _leftover(marker: str) -> list[str]:
     proc = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True)
     return [line for line in proc.stdout.splitlines() if "pgrep" not in line]

@@ -18,6 +18,14 @@ def test_up_twice_then_down(tmp_path):
         assert proc.returncode == 0 and "already running" in proc.stdout, proc.stdout + proc.stderr
         proc = district.ictops("lab", "status")
         assert proc.returncode == 0 and proc.stdout.count("running") == 3, proc.stdout
+        proc = district.ictops("lab", "fault", "sw-cisco-1", "stall")
+        assert proc.returncode == 0, proc.stderr
+        assert "stall" in district.ictops("lab", "status").stdout
+        proc = district.ictops("lab", "fault", "srv-1", "stall")
+        assert proc.returncode == 1 and "not a simulated switch" in proc.stderr
+        assert district.ictops("lab", "fault", "sw-cisco-1", "melt").returncode == 2
+        district.ictops("lab", "fault", "sw-cisco-1", "none")
+        assert "stall" not in district.ictops("lab", "status").stdout
         proc = district.ictops("lab", "down")
         assert proc.returncode == 0, proc.stderr
         assert sshd.wait_banners([("127.0.12.1", 2222)], 0.5) == [("127.0.12.1", 2222)]
