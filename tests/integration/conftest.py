@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.district import make_project, start_district, stop_district
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
@@ -24,9 +25,9 @@ def district(tmp_path_factory):
     root = tmp_path_factory.mktemp("district")
     project = make_project(
         root,
-        servers=[f"127.0.10.{i}" for i in range(1, 5)],
-        cisco=["127.0.11.1", "127.0.11.2"],
-        huawei=["127.0.11.3", "127.0.11.4"],
+        servers=[f"{LAB}.10.{i}" for i in range(1, 5)],
+        cisco=[f"{LAB}.11.1", f"{LAB}.11.2"],
+        huawei=[f"{LAB}.11.3", f"{LAB}.11.4"],
     )
     d = start_district(project)
     try:

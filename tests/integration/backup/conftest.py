@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.district import make_project, start_district, stop_district
+from tests.net import LAB
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +24,9 @@ def district():
     root.chmod(0o755)
     project = make_project(
         root,
-        servers=["127.0.12.1"],
-        cisco=["127.0.13.1", "127.0.13.2"],
-        huawei=["127.0.13.3"],
+        servers=[f"{LAB}.12.1"],
+        cisco=[f"{LAB}.13.1", f"{LAB}.13.2"],
+        huawei=[f"{LAB}.13.3"],
     )
     try:
         d = start_district(project)

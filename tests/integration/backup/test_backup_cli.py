@@ -18,12 +18,13 @@ import pytest
 
 from ictops.connections.factory import open_session
 from tests.integration.district import ICTOPS, make_project, start_district, stop_district
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
-SERVER_ADDRS = ["127.0.14.1", "127.0.14.2"]
-CISCO_ADDRS = ["127.0.15.1", "127.0.15.2"]
-HUAWEI_ADDRS = ["127.0.15.3"]
+SERVER_ADDRS = [f"{LAB}.14.1", f"{LAB}.14.2"]
+CISCO_ADDRS = [f"{LAB}.15.1", f"{LAB}.15.2"]
+HUAWEI_ADDRS = [f"{LAB}.15.3"]
 APP_CONF = "listen 8080\npassword=CliLabSecret\n"
 
 

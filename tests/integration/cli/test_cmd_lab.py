@@ -10,6 +10,7 @@ import pytest
 
 from ictops.connections.hostkeys import forget, trust_many
 from ictops.lab.switchsim.faults import set_fault
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
@@ -109,7 +110,7 @@ def test_hostkeys_list_and_forget(district):
     assert proc.returncode == 0 and "ssh-ed25519 SHA256:" in proc.stdout
     try:
         proc = district.ictops("hostkeys", "forget", "srv-4")
-        assert proc.returncode == 0 and "removed 1 key(s) for [127.0.10.4]:2222" in proc.stdout
+        assert proc.returncode == 0 and f"removed 1 key(s) for [{LAB}.10.4]:2222" in proc.stdout
         assert "not trusted" in district.ictops("hostkeys", "list", "-l", "srv-4").stdout
     finally:
         district.ictops("hostkeys", "trust", "-l", "srv-4")

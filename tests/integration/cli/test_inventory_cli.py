@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.integration.district import make_project
+from tests.net import LAB
 
 
 def ictops(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -20,8 +21,8 @@ def ictops(project: Path, *args: str, env: dict[str, str] | None = None) -> subp
 
 
 def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path / "p", servers=["127.0.30.1"], cisco=["127.0.30.2"], huawei=[],
-                        extra_hosts="sw-env:\n  hostname: 127.0.30.3\n  groups: [cisco]\n"
+    return make_project(tmp_path / "p", servers=[f"{LAB}.30.1"], cisco=[f"{LAB}.30.2"], huawei=[],
+                        extra_hosts=f"sw-env:\n  hostname: {LAB}.30.3\n  groups: [cisco]\n"
                         "  password: {env: ICTOPS_TEST_SW_PASS}\n").root
 
 
@@ -36,7 +37,7 @@ def test_check_summarises_and_warns_about_missing_secrets(tmp_path):
 def test_bad_inventory_is_one_line_and_exit_2(tmp_path):
     root = project(tmp_path)
     hosts = root / "inventory" / "hosts.yaml"
-    hosts.write_text(hosts.read_text() + "sw-typo:\n  hostname: 127.0.30.4\n  plaform: cisco_ios\n")
+    hosts.write_text(hosts.read_text() + f"sw-typo:\n  hostname: {LAB}.30.4\n  plaform: cisco_ios\n")
     proc = ictops(root, "inventory", "list")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()

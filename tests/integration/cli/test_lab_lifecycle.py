@@ -6,12 +6,13 @@ import pytest
 
 from ictops.lab import sshd
 from tests.integration.district import make_project, start_district, stop_district
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
 
 def test_up_twice_then_down(tmp_path):
-    project = make_project(tmp_path / "p", servers=["127.0.12.1"], cisco=["127.0.12.2"], huawei=["127.0.12.3"])
+    project = make_project(tmp_path / "p", servers=[f"{LAB}.24.1"], cisco=[f"{LAB}.24.2"], huawei=[f"{LAB}.24.3"])
     district = start_district(project, trust=False)
     try:
         proc = district.ictops("lab", "up")
@@ -28,8 +29,8 @@ def test_up_twice_then_down(tmp_path):
         assert "stall" not in district.ictops("lab", "status").stdout
         proc = district.ictops("lab", "down")
         assert proc.returncode == 0, proc.stderr
-        assert sshd.wait_banners([("127.0.12.1", 2222)], 0.5) == [("127.0.12.1", 2222)]
-        assert sshd.wait_banners([("127.0.12.2", 2222)], 0.5) == [("127.0.12.2", 2222)]
+        assert sshd.wait_banners([(f"{LAB}.24.1", 2222)], 0.5) == [(f"{LAB}.24.1", 2222)]
+        assert sshd.wait_banners([(f"{LAB}.24.2", 2222)], 0.5) == [(f"{LAB}.24.2", 2222)]
         proc = district.ictops("lab", "status")
         assert proc.returncode == 1 and "stopped" in proc.stdout
     finally:
@@ -39,7 +40,7 @@ def test_up_twice_then_down(tmp_path):
 def test_lab_refuses_unsimulated_platform(tmp_path):
     project = make_project(
         tmp_path / "p", servers=[], cisco=[], huawei=[],
-        extra_hosts="proc-1:\n  hostname: 127.0.12.9\n  platform: hp_procurve\n",
+        extra_hosts=f"proc-1:\n  hostname: {LAB}.24.9\n  platform: hp_procurve\n",
     )
     from tests.integration.district import District
     from ictops.inventory import load_inventory

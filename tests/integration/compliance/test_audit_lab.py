@@ -18,11 +18,12 @@ from ictops.cli.running import run_with_progress
 from ictops.connections.factory import open_session
 from ictops.engine.runner import RunSettings
 from tests.integration.district import District, make_project, start_district, stop_district
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
 REPO = Path(__file__).resolve().parents[3]
-SERVER, COMPLIANT, NONCOMPLIANT = "127.0.16.1", "127.0.17.1", "127.0.17.2"
+SERVER, COMPLIANT, NONCOMPLIANT = f"{LAB}.16.1", f"{LAB}.17.1", f"{LAB}.17.2"
 
 SWITCH_DATA = """
     compliance: {log_server: 10.20.0.10}

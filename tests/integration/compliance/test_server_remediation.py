@@ -12,11 +12,12 @@ import pytest
 
 from tests.integration.district import District, make_project, start_district, stop_district
 from tests.integration.lab.test_roots import _require_roots
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
 REPO = Path(__file__).resolve().parents[3]
-ADDRESS = "127.0.23.1"
+ADDRESS = f"{LAB}.23.1"
 HOSTS = f"""
 srv-bad:
   hostname: {ADDRESS}

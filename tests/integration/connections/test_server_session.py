@@ -24,13 +24,14 @@ from ictops.inventory.host import Host, Timeouts
 from ictops.lab import sshd
 from ictops.project import Project
 from ictops.results import ErrorKind
+from tests.net import LAB
 
 pytestmark = [
     pytest.mark.lab,
     pytest.mark.skipif(not Path(sshd.SSHD).exists(), reason="openssh-server is not installed"),
 ]
 
-ADDRESSES = ["127.0.8.1", "127.0.8.2", "127.0.8.3"]
+ADDRESSES = [f"{LAB}.8.1", f"{LAB}.8.2", f"{LAB}.8.3"]
 PORT = 2222
 FAST = Timeouts(connect=3, banner=2, auth=3, channel=3, command=20)
 
@@ -227,7 +228,7 @@ def test_factory_and_close_twice(lab: Lab) -> None:
 def test_unknown_host_key_is_refused(lab: Lab) -> None:
     error = _connect_error(lab, lab.hosts[2])
     assert error.kind is ErrorKind.HOSTKEY_UNKNOWN
-    assert "[127.0.8.3]:2222 is not trusted yet" in error.message
+    assert f"[{LAB}.8.3]:2222 is not trusted yet" in error.message
     assert "ictops hostkeys trust -l srv-3" in error.message
 
 
@@ -269,7 +270,7 @@ def test_closed_port_is_unreachable_at_once(lab: Lab) -> None:
 
 def test_silent_listener_times_out_on_the_banner(lab: Lab) -> None:
     with socket.socket() as listener:
-        listener.bind(("127.0.8.3", 0))
+        listener.bind((f"{LAB}.8.3", 0))
         listener.listen(8)  # the kernel accepts connections; nobody ever speaks
         port = listener.getsockname()[1]
         started = time.monotonic()

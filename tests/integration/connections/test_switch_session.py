@@ -25,6 +25,7 @@ from ictops.lab.sshd import wait_banners
 from ictops.project import Project
 from ictops.results import ErrorKind
 from ictops.secrets import SecretRef
+from tests.net import LAB
 
 HAVE_SIM = importlib.util.find_spec("ictops.lab.switchsim") is not None and (
     importlib.util.find_spec("ictops.lab.switchsim.__main__") is not None
@@ -37,7 +38,7 @@ pytestmark = [
 ]
 
 PORT = 2222
-DEVICES = {"sw-ios": ("127.0.8.11", "cisco_ios"), "sw-vrp": ("127.0.8.12", "huawei_vrp")}
+DEVICES = {"sw-ios": (f"{LAB}.8.11", "cisco_ios"), "sw-vrp": (f"{LAB}.8.12", "huawei_vrp")}
 FAST = Timeouts(connect=3, banner=2, auth=3, channel=4, command=4)
 LOCATION_LINE = {
     "cisco_ios": "snmp-server location ictops-test-{}",

@@ -21,12 +21,13 @@ from ictops.connections.server import open_server_session
 from ictops.errors import LabError
 from ictops.lab import roots
 from tests.integration.district import make_project, start_district, stop_district
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
 REPO = Path(__file__).resolve().parents[3]
 PROFILES = {"srv-typ": "typical", "srv-ok": "compliant", "srv-bad": "noncompliant"}
-ADDRESSES = {"srv-typ": "127.0.18.1", "srv-ok": "127.0.18.2", "srv-bad": "127.0.18.3"}
+ADDRESSES = {"srv-typ": f"{LAB}.18.1", "srv-ok": f"{LAB}.18.2", "srv-bad": f"{LAB}.18.3"}
 # the LNX rules that files and `sshd -T` decide (no clock, no journal, no apt needed)
 OFFLINE_LNX = [
     "LNX-TIME-02",

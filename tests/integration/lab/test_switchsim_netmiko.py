@@ -22,6 +22,7 @@ from netmiko.exceptions import (
 )
 
 from ictops.lab.switchsim import DeviceSpec, SimSpec, set_fault
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
@@ -29,15 +30,15 @@ PORT = 2222
 FAST = {"conn_timeout": 3, "auth_timeout": 3, "banner_timeout": 3, "read_timeout_override": 3}
 DEVICES = {
     # name: (address, platform)
-    "ios-a": ("127.0.9.1", "cisco_ios"),
-    "ios-b": ("127.0.9.2", "cisco_ios"),
-    "vrp-a": ("127.0.9.3", "huawei_vrp"),
-    "ios-auth": ("127.0.9.4", "cisco_ios"),
-    "ios-nobanner": ("127.0.9.5", "cisco_ios"),
-    "ios-stall": ("127.0.9.6", "cisco_ios"),
-    "ios-drop": ("127.0.9.7", "cisco_ios"),
-    "ios-trunc": ("127.0.9.8", "cisco_ios"),
-    "vrp-trunc": ("127.0.9.9", "huawei_vrp"),
+    "ios-a": (f"{LAB}.9.1", "cisco_ios"),
+    "ios-b": (f"{LAB}.9.2", "cisco_ios"),
+    "vrp-a": (f"{LAB}.9.3", "huawei_vrp"),
+    "ios-auth": (f"{LAB}.9.4", "cisco_ios"),
+    "ios-nobanner": (f"{LAB}.9.5", "cisco_ios"),
+    "ios-stall": (f"{LAB}.9.6", "cisco_ios"),
+    "ios-drop": (f"{LAB}.9.7", "cisco_ios"),
+    "ios-trunc": (f"{LAB}.9.8", "cisco_ios"),
+    "vrp-trunc": (f"{LAB}.9.9", "huawei_vrp"),
 }
 
 
@@ -282,7 +283,7 @@ def test_fault_truncate(lab: SimSpec, name: str, command: str, marker: str) -> N
 
 
 def test_hundred_devices_start_fast_and_stop_cleanly(tmp_path: Path) -> None:
-    address = "127.0.9.10"
+    address = f"{LAB}.9.10"
     spec = SimSpec(
         log_file=str(tmp_path / "sim.log"),
         faults_dir=str(tmp_path / "faults"),

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.district import ICTOPS, make_project, start_district, stop_district
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
@@ -60,8 +61,8 @@ def lab(tmp_path_factory):
     if not Path("/usr/sbin/sshd").exists():
         pytest.skip("openssh-server is not installed")
     root = tmp_path_factory.mktemp("playbook-lab")
-    project = make_project(root, servers=["127.0.19.1", "127.0.19.2"],
-                           cisco=["127.0.19.11", "127.0.19.12"], huawei=[])
+    project = make_project(root, servers=[f"{LAB}.19.1", f"{LAB}.19.2"],
+                           cisco=[f"{LAB}.19.11", f"{LAB}.19.12"], huawei=[])
     marker = root / "marker.txt"
     marker.write_text("before\n")
     (root / "inventory" / "team.yaml").write_text(TEAM)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.district import make_project, start_district, stop_district
+from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.lab
 def small_district(tmp_path_factory):
     if not Path("/usr/sbin/sshd").exists():
         pytest.skip("openssh-server is not installed (make test installs it)")
-    project = make_project(tmp_path_factory.mktemp("reportcli"), servers=["127.0.22.1"],
-                           cisco=["127.0.22.2"], huawei=[])
+    project = make_project(tmp_path_factory.mktemp("reportcli"), servers=[f"{LAB}.22.1"],
+                           cisco=[f"{LAB}.22.2"], huawei=[])
     district = start_district(project, trust=False)
     try:
         yield district
