@@ -9,8 +9,8 @@ import pytest
 
 from ictops.audit.catalogue import Catalogue, CatalogueError
 from ictops.errors import InputError
+from tests.fixtures import fixture
 
-SEEDS = Path("/work/shared/seeds")
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +53,8 @@ def _skeleton(text: str) -> str:
     return _MARKS.sub("", text)
 
 
-@pytest.mark.skipif(not (SEEDS / "004_d3274eab15c09460.txt").exists(), reason="seed manuals not here")
 def test_thai_names_are_as_written_in_the_manual(catalogue: Catalogue) -> None:
-    source = _skeleton((SEEDS / "004_d3274eab15c09460.txt").read_text(encoding="utf-8"))
+    source = _skeleton(fixture("manuals/004_d3274eab15c09460.txt").read_text(encoding="utf-8"))
     for proc in catalogue.processes:
         assert _skeleton(proc.name_th) in source, proc.number
         for step in proc.steps:

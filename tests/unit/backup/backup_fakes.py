@@ -13,12 +13,11 @@ from ictops.connections.base import CommandResult, SessionError
 from ictops.inventory.host import Host
 from ictops.results import ErrorKind
 
-# The repository and shared/ are siblings: /work/main and /work/shared.
-CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
+from tests.fixtures import fixture
 
 
 def corpus(name: str) -> str:
-    return (CORPUS / name).read_text("utf-8")
+    return fixture(f"corpus/{name}").read_text("utf-8")
 
 
 class FakeSwitch:

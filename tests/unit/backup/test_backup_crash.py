@@ -12,6 +12,12 @@ from ictops.backup.files import TEMP_PREFIX
 from ictops.backup.store import BackupStore
 
 
+def _runs_done(path: Path) -> int:
+    """Runs the worker finished; read once (the worker may be rewriting the file)."""
+    text = _progress(path)
+    return int(text) if text.isdigit() else 0
+
+
 def _progress(path: Path) -> str:
     try:
         return path.read_text()
@@ -69,11 +75,7 @@ def test_kill_at_any_moment_of_repeated_runs(
     proc = start_worker(store, progress, "loop")
     try:
         wait_for(
-            lambda: (
-                _progress(progress).isdigit()
-                and int(_progress(progress)) >= runs_before_kill
-                or proc.poll() is not None
-            ),
+            lambda: _runs_done(progress) >= runs_before_kill or proc.poll() is not None,
             60,
         )
         assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""

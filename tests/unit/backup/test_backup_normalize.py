@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from backup_fakes import CORPUS, corpus
+from backup_fakes import corpus
+
+from tests.fixtures import corpus_files
 
 from ictops.backup.normalize import line_changes, normalize_config, normalize_output
 from ictops.platforms import get_platform
 
 IOS = get_platform("cisco_ios")
-IOS_FILES = sorted(p.name for p in (CORPUS / "cisco_ios").glob("*.cfg"))
+IOS_FILES = [n.split("/", 1)[1] for n in corpus_files() if n.startswith("cisco_ios/")]
 VOLATILE_SAMPLES = (
     "Building configuration",
     "Current configuration :",

@@ -12,7 +12,6 @@ from ictops.compliance.evaluate import RuleResult
 from ictops.inventory.host import Host
 
 REPO = Path(__file__).resolve().parents[3]
-CORPUS = REPO / ".." / "shared" / "corpus"
 PACK_PATH = REPO / "rules" / "th-baseline.yaml"
 
 # A compliant school switch (IOS), what each NET rule's "fail" case breaks one line of.
@@ -122,7 +121,3 @@ def run_rule(
     return only
 
 
-def corpus_dir() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"corpus not found at {CORPUS.resolve()} (the repo and shared/ are siblings)")
-    return CORPUS.resolve()

@@ -1,4 +1,4 @@
-"""Every real config in ../shared/corpus parses and audits with no ERROR from parsing."""
+"""Every real config in tests/fixtures/corpus parses and audits with no ERROR from parsing."""
 
 from __future__ import annotations
 
@@ -11,18 +11,16 @@ from ictops.compliance import StaticEvidence, Verdict, evaluate
 from ictops.compliance.configtree import parse_config
 from ictops.compliance.evaluate import LIVE_NEEDED
 
-from .conftest import CORPUS, corpus_dir, make_host
+from tests.fixtures import corpus_files, fixture
 
-FILES = (
-    sorted(p.relative_to(CORPUS.resolve()).as_posix() for p in CORPUS.resolve().glob("*/*.cfg"))
-    if CORPUS.is_dir()
-    else ["(corpus missing)"]
-)
+from .conftest import make_host
+
+FILES = corpus_files()
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_corpus_file_audits_without_error(pack, name):
-    path: Path = corpus_dir() / name
+    path: Path = fixture(f"corpus/{name}")
     platform = path.parent.name
     text = path.read_text(encoding="utf-8")
     tree = parse_config(text, platform)
@@ -36,7 +34,7 @@ def test_corpus_file_audits_without_error(pack, name):
 
 
 def test_dc1_border_has_both_aaa_lines(pack):
-    text = (corpus_dir() / "cisco_ios" / "batfish-example2-dc1-border-01.cfg").read_text()
+    text = fixture("corpus/cisco_ios/batfish-example2-dc1-border-01.cfg").read_text()
     tree = parse_config(text, "cisco_ios")
     texts = [n.text for n in tree.roots]
     assert "no aaa new-model" in texts and "aaa new-model" in texts
@@ -47,7 +45,7 @@ def test_dc1_border_has_both_aaa_lines(pack):
 
 
 def test_oxidized_headers_are_comments():
-    text = (corpus_dir() / "cisco_ios" / "oxidized-c9200l-24p.cfg").read_text()
+    text = fixture("corpus/cisco_ios/oxidized-c9200l-24p.cfg").read_text()
     assert text.startswith("! Cisco IOS XE Software")
     tree = parse_config(text, "cisco_ios")
     assert tree.comments > 30
@@ -59,7 +57,7 @@ def test_oxidized_headers_are_comments():
 
 def test_inline_banner_of_wireless_controller():
     tree = parse_config(
-        (corpus_dir() / "cisco_ios" / "oxidized-c9800-wlc.cfg").read_text(), "cisco_ios"
+        fixture("corpus/cisco_ios/oxidized-c9800-wlc.cfg").read_text(), "cisco_ios"
     )
     banner = next(n for n in tree.roots if n.text.startswith("banner login"))
     assert banner.body[0] == "This is an actively monitored system!"
@@ -69,7 +67,7 @@ def test_inline_banner_of_wireless_controller():
 
 
 def test_split_vty_blocks_and_certificate(pack):
-    text = (corpus_dir() / "cisco_ios" / "ntc-netimporter-hou-bb-01.cfg").read_text()
+    text = fixture("corpus/cisco_ios/ntc-netimporter-hou-bb-01.cfg").read_text()
     tree = parse_config(text, "cisco_ios")
     assert [s.text for s in tree.sections(re.compile("^line vty"))] == [
         "line vty 0",
@@ -81,7 +79,7 @@ def test_split_vty_blocks_and_certificate(pack):
 
 
 def test_hpeimc_blank_lines_between_lines():
-    text = (corpus_dir() / "hp_procurve" / "hpeimc-2530-final.cfg").read_text()
+    text = fixture("corpus/hp_procurve/hpeimc-2530-final.cfg").read_text()
     lines = text.splitlines()
     assert lines[1] == "" and lines[3] == ""  # the trap: a blank line after every line
     tree = parse_config(text, "hp_procurve")

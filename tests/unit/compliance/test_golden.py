@@ -7,7 +7,9 @@ import pytest
 from ictops.compliance import StaticEvidence, Verdict, evaluate
 from ictops.compliance.golden import TemplateRenderError, compare, golden_report, render_intended
 
-from .conftest import CORPUS, REPO, corpus_dir, make_host
+from tests.fixtures import fixture
+
+from .conftest import REPO, make_host
 
 TEMPLATES = REPO / "templates"
 DATA = {
@@ -111,11 +113,10 @@ def test_secrets_and_banners_are_not_fed_to_hier_config(intended):
 
 
 def test_real_config_against_template(intended):
-    backup = (corpus_dir() / "cisco_ios" / "batfish-lv-as2dept1.cfg").read_text()
+    backup = fixture("corpus/cisco_ios/batfish-lv-as2dept1.cfg").read_text()
     report = golden_report(TEMPLATES, make_host(**DATA), backup)
     interfaces = next(f for f in report.features if f.feature == "interfaces")
     assert not any(
         line.startswith("no interface") for line in interfaces.remediation
     )  # ports are never negated
     assert report.to_dict()["compliant"] is False
-    assert CORPUS

@@ -1,0 +1,20 @@
+"""A clone tests itself: no test names a path outside the repository."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import REPO
+
+OUTSIDE = re.compile(r"""\.\./shared|["']/work/|parents\[[4-9]\]\s*/\s*["']shared""")
+
+
+def test_no_test_reads_outside_the_repository() -> None:
+    offenders = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in sorted((REPO / "tests").rglob("*.py"))
+        if path.name != "test_self_contained.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert not offenders, offenders
