@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from ictops.errors import IctopsError
 
 TEMP_PREFIX = ".ictops-tmp-"
+
+
+class UnsafePathError(IctopsError, ValueError):
+    """A relative path would lead out of its directory."""
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
@@ -42,3 +48,20 @@ def safe_name(name: str) -> str:
     """A name usable as one path component (no slashes, no leading dot)."""
     cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".")
     return cleaned or "_"
+
+
+def inside(root: Path, rel: str) -> Path:
+    """``root / rel``, refusing any way out of ``root``: ``rel`` must be relative and normal
+    (no '.', '..' or empty component) and no directory on the way may be a symbolic link
+    (a link planted in the store would redirect a write anywhere)."""
+    parts = PurePosixPath(rel).parts
+    if not parts or rel.startswith("/") or any(p in ("", ".", "..") for p in rel.split("/")):
+        raise UnsafePathError(f"'{rel}' is not a normal relative path under {root}")
+    current = root
+    for part in parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            raise UnsafePathError(
+                f"{current} is a symbolic link in the store; remove it (nothing was written)"
+            )
+    return root / rel

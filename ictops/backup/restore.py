@@ -85,12 +85,13 @@ def restore_server(
     except SessionError as exc:
         status = Status.UNREACHABLE if exc.during_connect else Status.FAILED
         return _result(host, status, exc.message, started, kind=exc.kind)
-    current = parse_output(now.stdout)
-    if not current.complete:
+    current = parse_output(now.stdout, sorted(wanted))
+    if current.refused or not current.complete:
+        why = "held items ictops did not ask for" if current.refused else "was cut short"
         return _result(
             host,
             Status.FAILED,
-            "reading the current files was cut short; nothing was changed",
+            f"the host's answer with the current files {why}; nothing was changed",
             started,
             kind=ErrorKind.INVALID_OUTPUT,
         )

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ictops.backup.collect import (
+    Collected,
     CommandSpec,
     build_script,
     check_pattern,
@@ -24,6 +25,7 @@ from ictops.backup.collect import (
 from ictops.backup.guards import Refusal, check_config, check_shrink, max_shrink_for
 from ictops.backup.normalize import normalize_config, normalize_output
 from ictops.backup.transaction import StageResult, Transaction
+from ictops.backup.untrusted import shown, size_limits_for
 from ictops.connections.base import ServerSession, SessionError, SwitchSession
 from ictops.errors import IctopsError
 from ictops.inventory.host import Host
@@ -71,10 +73,11 @@ def _failed(
     message: str,
     *,
     unreachable: bool = False,
+    data: Mapping[str, Any] | None = None,
 ) -> ActionResult:
     txn.note_failure(host, message)
     status = Status.UNREACHABLE if unreachable else Status.FAILED
-    return host_result(host, status, message, started, kind=kind)
+    return host_result(host, status, message, started, kind=kind, data=data)
 
 
 def _session_failure(
@@ -84,7 +87,12 @@ def _session_failure(
 
 
 def _refused(
-    host: Host, txn: Transaction, started: float, refusal: Refusal, raw: str
+    host: Host,
+    txn: Transaction,
+    started: float,
+    refusal: Refusal,
+    raw: str,
+    data: Mapping[str, Any] | None = None,
 ) -> ActionResult:
     message = str(refusal)
     if raw.strip():
@@ -92,7 +100,7 @@ def _refused(
         message += (
             f" (capture kept in {path.parent.name}/{path.name} under the quarantine directory)"
         )
-    return _failed(host, txn, started, ErrorKind.INVALID_OUTPUT, message)
+    return _failed(host, txn, started, ErrorKind.INVALID_OUTPUT, message, data=data)
 
 
 def _stage(
@@ -127,6 +135,35 @@ def _outcome(
             "files": {k: list(v) for k, v in staged.files.items()},
         },
     )
+
+
+def _collection_refusal(
+    collected: Collected, patterns: Sequence[str], stderr: str, exit_code: int
+) -> Refusal | None:
+    """Why the server's answer as a whole is not stored (None: store it)."""
+    if collected.refused:
+        first = collected.refused[0]
+        return Refusal(
+            "files",
+            f"{len(collected.refused)} item(s) the server sent were refused "
+            f"({first['name']}: {first['reason']}"
+            f"{', ...' if len(collected.refused) > 1 else ''}); nothing is stored, "
+            "the last good backup is kept",
+        )
+    if not collected.complete:
+        detail = (stderr.strip().splitlines() or [f"exit {exit_code}"])[-1]
+        return Refusal(
+            "files",
+            f"output ended before the end marker ({detail}): looks "
+            "truncated; the last good backup is kept",
+        )
+    if not collected.files:
+        return Refusal(
+            "files",
+            "no file found on the host (none of: "
+            f"{', '.join(patterns[:3])}...); the last good backup is kept",
+        )
+    return None
 
 
 def backup_switch(
@@ -203,38 +240,37 @@ def backup_server(
             host, txn, started, ErrorKind.CONFIG_ERROR, f"{host.source or host.name}: {problems[0]}"
         )
     specs = server_commands() if commands is None else commands
+    try:
+        limits = size_limits_for(host)
+    except IctopsError as exc:
+        return _failed(host, txn, started, ErrorKind.CONFIG_ERROR, str(exc))
     script = build_script(patterns, specs, command_timeout=max(5, int(host.timeouts.command / 2)))
     try:
         result = session.run(script, timeout=host.timeouts.command, sudo=host.sudo)
     except SessionError as exc:
         return _session_failure(host, txn, started, exc)
 
-    collected = parse_output(result.stdout)
-    raw_for_quarantine = result.stdout
-    if not collected.complete:
-        detail = (result.stderr.strip().splitlines() or [f"exit {result.exit_code}"])[-1]
-        refusal = Refusal(
-            "files",
-            f"output ended before the end marker ({detail}): looks "
-            "truncated; the last good backup is kept",
+    collected = parse_output(result.stdout, patterns, specs, limits)
+    refusal = _collection_refusal(collected, patterns, result.stderr, result.exit_code)
+    if refusal is not None:
+        return _refused(
+            host,
+            txn,
+            started,
+            refusal,
+            result.stdout[: limits.host],
+            data={"refused": collected.refused} if collected.refused else None,
         )
-        return _refused(host, txn, started, refusal, raw_for_quarantine)
-    if not collected.files:
-        refusal = Refusal(
-            "files",
-            "no file found on the host (none of: "
-            f"{', '.join(patterns[:3])}...); the last good backup is kept",
-        )
-        return _refused(host, txn, started, refusal, "")
 
+    # Every path passed name_refusal (untrusted.py): absolute, normal, asked for.
     tree: dict[str, bytes] = {
-        f"files/{path.lstrip('/')}": data for path, (data, _) in collected.files.items()
+        f"files{path}": data for path, (data, _) in collected.files.items()
     }
     failed_commands: dict[str, str] = {}
     for name, (rc, out, err) in collected.commands.items():
         spec = specs.get(name)
         if rc != 0:
-            first = (err.decode("utf-8", "replace").strip().splitlines() or [""])[0]
+            first = shown((err.decode("utf-8", "replace").strip().splitlines() or [""])[0])
             failed_commands[name] = f"exit {rc}" + (f": {first}" if first else "")
             continue
         text = normalize_output(out.decode("utf-8", "replace"), spec.volatile_lines if spec else ())

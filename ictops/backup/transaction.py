@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ictops.backup.files import TEMP_PREFIX, write_atomic
+from ictops.backup.files import TEMP_PREFIX, inside, write_atomic
 from ictops.backup.gitrepo import Git
 from ictops.backup.normalize import line_changes
 from ictops.masking import mask_diff
@@ -61,7 +61,7 @@ def _read_tree(directory: Path) -> dict[str, bytes]:
         return {}
     result: dict[str, bytes] = {}
     for path in directory.rglob("*"):
-        if path.is_file() and not path.name.startswith(TEMP_PREFIX):
+        if path.is_file() and not path.is_symlink() and not path.name.startswith(TEMP_PREFIX):
             result[path.relative_to(directory).as_posix()] = path.read_bytes()
     return result
 
@@ -168,15 +168,22 @@ class Transaction:
         volatile: Collection[str],
         platform: str | None,
     ) -> StageResult:
+        # Every target is checked before the first write: a refused path leaves the host's
+        # directory as it was.
+        host_rel = directory.relative_to(self.store.path).as_posix()
+        targets = {
+            rel: inside(self.store.path, f"{host_rel}/{rel}")
+            for rel in sorted(set(old) | set(new_files) | {META})
+        }
         for rel, data in sorted(new_files.items()):
             if old.get(rel) != data:
-                write_atomic(directory / rel, data, mode=0o600)
+                write_atomic(targets[rel], data, mode=0o600)
         for rel in sorted(set(old) - set(new_files)):
-            (directory / rel).unlink(missing_ok=True)
+            targets[rel].unlink(missing_ok=True)
         meta_bytes = (
             json.dumps(dict(meta), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         ).encode()
-        write_atomic(directory / META, meta_bytes, mode=0o600)
+        write_atomic(targets[META], meta_bytes, mode=0o600)
         _remove_empty_dirs(directory)
 
         changes: dict[str, tuple[int, int]] = {}
