@@ -12,6 +12,15 @@ import yaml
 
 
 @dataclass(frozen=True)
+class ConfigShape:
+    """What a configuration of a platform looks like (platforms.yaml ``config_shape``)."""
+
+    hostname: re.Pattern[str]  # a line every configuration has
+    commands: frozenset[str]  # first words of top-level lines
+    max_line: int = 1024  # the longest plausible line
+
+
+@dataclass(frozen=True)
 class Platform:
     """One platform: how to reach it and how to read its configuration."""
 
@@ -26,6 +35,7 @@ class Platform:
     config_errors: tuple[re.Pattern[str], ...] = ()
     volatile: tuple[re.Pattern[str], ...] = ()
     secrets: tuple[tuple[re.Pattern[str], str], ...] = ()
+    config_shape: ConfigShape | None = None
 
     @property
     def is_switch(self) -> bool:
@@ -42,6 +52,19 @@ class Platform:
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern, re.MULTILINE) if pattern else None
+
+
+def _shape(spec: dict | None) -> ConfigShape | None:
+    if not spec:
+        return None
+    commands = spec.get("commands", [])
+    if not all(isinstance(c, str) for c in commands):  # YAML reads a bare `no` as False
+        raise ValueError(f"platforms.yaml: quote every config_shape command: {commands}")
+    return ConfigShape(
+        hostname=re.compile(spec["hostname"], re.MULTILINE),
+        commands=frozenset(commands),
+        max_line=int(spec.get("max_line", 1024)),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +85,7 @@ def platforms() -> dict[str, Platform]:
             config_errors=tuple(re.compile(p) for p in spec.get("config_errors", [])),
             volatile=tuple(re.compile(p) for p in spec.get("volatile", [])),
             secrets=tuple((re.compile(p), r) for p, r in spec.get("secrets", [])),
+            config_shape=_shape(spec.get("config_shape")),
         )
     return result
 

@@ -3,6 +3,9 @@
 - empty output is refused;
 - a switch config without the platform's end marker (IOS ``end``, VRP ``return``; for
   platforms without one, such as ProCurve, its ``end_marker_fallback``) is refused;
+- a switch config that does not look like one of its platform (no hostname line, not
+  printable text, implausibly long lines, top-level lines that are mostly not commands of
+  the platform: the ``config_shape`` data in ictops/data/platforms.yaml) is refused;
 - a config that shrank by more than a share (default 0.5, per host ``data.backup.max_shrink``)
   against the last good backup is quarantined: kept aside in ``state/quarantine/<host>/``
   with a ``.reason`` file, never committed.
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +24,13 @@ from ictops.inventory.host import Host
 from ictops.platforms import Platform
 
 DEFAULT_MAX_SHRINK = 0.5
+# A config is text: at most this share of its characters may be unprintable (controls other
+# than tab, invalid UTF-8 shown as U+FFFD, surrogates).
+MAX_UNPRINTABLE_SHARE = 0.01
+# At least this share of the top-level lines must start with a command of the platform (the
+# rest: banner text, commands newer than the platform data).
+MIN_KNOWN_SHARE = 0.6
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -75,9 +86,49 @@ def _quote(lines: list[str]) -> str:
     return repr(last if len(last) <= 40 else last[:37] + "...")
 
 
+def check_shape(text: str, platform: Platform, what: str) -> Refusal | None:
+    """Refuse text that does not look like a configuration of this platform."""
+    shape = platform.config_shape
+    if shape is None:
+        return None
+    kept = "the last good backup is kept"
+    unprintable = len(_UNPRINTABLE.findall(text))
+    if unprintable > len(text) * MAX_UNPRINTABLE_SHARE:
+        return Refusal(what, f"not text ({unprintable} unprintable characters); {kept}")
+    lines = text.splitlines()
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]), default=0)
+    if lines and len(lines[longest]) > shape.max_line:
+        return Refusal(
+            what,
+            f"line {longest + 1} is {len(lines[longest])} characters long (a {platform.name} "
+            f"config line is at most {shape.max_line}); {kept}",
+        )
+    if not shape.hostname.search(text):
+        return Refusal(
+            what,
+            f"no hostname line /{shape.hostname.pattern}/: does not look like a "
+            f"{platform.name} configuration; {kept}",
+        )
+    top = [(n, line) for n, line in enumerate(lines, 1) if line[:1].isalpha()]
+    unknown = [(n, line) for n, line in top if line.split()[0] not in shape.commands]
+    if len(top) - len(unknown) < len(top) * MIN_KNOWN_SHARE:
+        n, line = unknown[0]
+        return Refusal(
+            what,
+            f"only {len(top) - len(unknown)} of {len(top)} top-level lines start with a "
+            f"{platform.name} command (line {n}: {_quote([line])}): does not look like a "
+            f"configuration; {kept}",
+        )
+    return None
+
+
 def check_config(text: str, platform: Platform, what: str) -> Refusal | None:
-    """Empty and end-marker checks for a normalised switch configuration."""
-    return check_not_empty(text, what) or check_end_marker(text, platform, what)
+    """Empty, end-marker and shape checks for a normalised switch configuration."""
+    return (
+        check_not_empty(text, what)
+        or check_end_marker(text, platform, what)
+        or check_shape(text, platform, what)
+    )
 
 
 def check_shrink(new: str, previous: str | None, max_shrink: float, what: str) -> Refusal | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,16 @@ from ictops.backup.guards import (
     check_config,
     check_end_marker,
     check_not_empty,
+    check_shape,
     check_shrink,
     max_shrink_for,
     quarantine,
 )
 from ictops.backup.normalize import normalize_config
 from ictops.errors import InputError
+from ictops.lab.switchsim.configs import PROFILES, initial_config
 from ictops.platforms import get_platform
+from tests.fixtures import corpus_files
 
 IOS = get_platform("cisco_ios")
 CONFIG = normalize_config(corpus("cisco_ios/batfish-lv-as2dept1.cfg"), IOS)
@@ -84,3 +88,64 @@ def test_quarantine_keeps_capture_and_reason(tmp_path: Path) -> None:
     assert first.read_text() == "hostname x\n"
     assert first.with_suffix(".reason").read_text() == "too small\n"
     assert oct(first.stat().st_mode & 0o777) == "0o600"
+
+
+# -- shape: a config must look like one of its platform (issue 8 item 7) -------------------
+@pytest.mark.parametrize("name", corpus_files())
+def test_every_corpus_config_looks_like_its_platform(name: str) -> None:
+    platform = get_platform(name.split("/")[0])
+    config = normalize_config(corpus(name), platform)
+    assert check_config(config, platform, "running-config") is None
+
+
+@pytest.mark.parametrize("platform_name", ["cisco_ios", "huawei_vrp"])
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_lab_switch_config_looks_like_its_platform(platform_name: str, profile: str) -> None:
+    platform = get_platform(platform_name)
+    config = normalize_config(initial_config(platform_name, "SW-LAB", profile), platform)
+    assert check_config(config, platform, "running-config") is None
+
+
+def _lines(config: str, start: int, stop: int) -> str:
+    return "\n".join(config.splitlines()[start:stop]) + "\n"
+
+
+JUNK = random.Random(3).randbytes(3000).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (JUNK + "\nend\n", "not text ("),
+        (CONFIG.replace("interface", "interface\x00", 5), None),  # 5 NULs in 3 KB: still text
+        (CONFIG.replace("\n", "\x00\n", 80), "not text ("),
+        (CONFIG.replace("!\n", "!" + "x" * 1100 + "\n", 1), "characters long (a cisco_ios"),
+        (CONFIG.replace("hostname", "no-hostname"), "no hostname line /^hostname\\s+\\S+/"),
+        ("hostname sw1\n" + "lorem ipsum dolor sit amet\n" * 50 + "end\n", "only 2 of 52 top"),
+        # the share of known top-level commands: 19 of 28 passes (0.68), 10 of 19 does not
+        ("hostname sw1\n" + "".join(f"{w} x\n" for w in ["interface", "ip", "junk"] * 9), None),
+        ("hostname sw1\n" + "".join(f"{w} x\n" for w in ["interface", "junk"] * 9), "only 10 of"),
+    ],
+)
+def test_junk_does_not_look_like_a_config(text: str, reason: str | None) -> None:
+    refusal = check_shape(text, IOS, "running-config")
+    if reason is None:
+        assert refusal is None
+    else:
+        assert refusal is not None and reason in refusal.reason, refusal
+        assert refusal.reason.endswith("the last good backup is kept")
+
+
+def test_thai_descriptions_are_text() -> None:
+    config = CONFIG.replace("hostname", "banner motd ^C ห้องผู้อำนวยการ ^C\nhostname", 1)
+    assert check_shape(config, IOS, "running-config") is None
+
+
+def test_vrp_needs_a_sysname_and_procurve_a_hostname() -> None:
+    vrp = get_platform("huawei_vrp")
+    good = normalize_config(initial_config("huawei_vrp", "HW-1", "typical"), vrp)
+    assert check_shape(good, vrp, "running-config") is None
+    refusal = check_shape(good.replace("sysname", "sys-name"), vrp, "running-config")
+    assert refusal is not None and "no hostname line /^\\s*sysname" in refusal.reason
+    hp = get_platform("hp_procurve")
+    assert check_shape('vlan 1\n   name "DEFAULT_VLAN"\n', hp, "running-config") is not None

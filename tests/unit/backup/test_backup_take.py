@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import os
 from pathlib import Path
 
@@ -50,6 +52,9 @@ def test_switch_backup_changed_then_ok(store: BackupStore) -> None:
     [
         ("", "empty output"),
         ("\n".join(IOS_RAW.splitlines()[:120]), "no end marker"),
+        # 3,000 random bytes followed by `end` (issue 8 item 7) and text that is not IOS
+        (random.Random(7).randbytes(3000).decode("utf-8", "replace") + "\nend\n", "not text"),
+        ("hostname sw-01\n" + "lorem ipsum dolor\n" * 200 + "end\n", "does not look like"),
     ],
 )
 def test_switch_bad_output_keeps_last_good(store: BackupStore, broken: str, reason: str) -> None:
