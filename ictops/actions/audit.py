@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ictops.backup.store import host_backup_dir
 from ictops.compliance import (
     BackupEvidence,
     HostCompliance,
@@ -29,7 +30,6 @@ from ictops.compliance import (
     RulePack,
     RuleResult,
     Verdict,
-    backup_host_dir,
     evaluate,
     fleet_summary,
     load_pack,
@@ -123,7 +123,7 @@ class AuditAction:
 
     def __call__(self, ctx: HostContext) -> ActionResult:
         host = ctx.host
-        backup = BackupEvidence(backup_host_dir(ctx.project.backups_dir, host))
+        backup = BackupEvidence(host_backup_dir(ctx.project.backups_dir, host))
         has_backup = (backup.host_dir / "meta.json").is_file()
         if self.live:
             try:

@@ -8,13 +8,17 @@ and each of their steps names a step number; an unknown number is an input error
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import Field, ValidationError
 
 from ictops.errors import InputError, InputErrors
+from ictops.project import Project
+from ictops.settings import load_settings
 from ictops.validation import StrictModel, pydantic_errors
 from ictops.yamlfile import YamlDoc, load_yaml
 
@@ -205,3 +209,30 @@ def _build(doc: YamlDoc) -> Catalogue:
         office_th=model.manual.office_th,
         office_en=model.manual.office_en,
     )
+
+
+def load_catalogue(project: Project) -> Catalogue:
+    """The office's manual (setting ``catalogue:``, a path in the project), else the built-in."""
+    setting = load_settings(project).catalogue
+    if setting:
+        path = project.root / setting
+        return Catalogue.load(path, project.relative(path))
+    return _builtin()
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Catalogue:
+    return Catalogue.load()
+
+
+@lru_cache(maxsize=1)
+def verb_records() -> dict[str, tuple[int, int]]:
+    """Verb name -> (process, step) its records go under, from ictops/data/verbs.yaml."""
+    text = resources.files("ictops.data").joinpath("verbs.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text) or {}
+    return {str(verb): (int(v["process"]), int(v["step"])) for verb, v in raw.items()}
+
+
+def verb_record(verb: str) -> tuple[int, int] | None:
+    """Where ``verb``'s records go in the manual, or None when the verb is not recorded."""
+    return verb_records().get(verb)

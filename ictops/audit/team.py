@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from ictops.errors import InputError, InputErrors
+from ictops.project import Project
 from ictops.validation import StrictModel, pydantic_errors
 from ictops.yamlfile import YamlDoc, load_yaml
 
@@ -206,3 +207,33 @@ def _build(doc: YamlDoc) -> Team:
         approvers=tuple(Approver(x.name, x.position, x.username) for x in model.approvers),
         file=doc.file,
     )
+
+
+TEAM_FILE = "team.yaml"
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who runs ictops now, as checked against the team: the name on every record, and the
+    flags every record of the run carries (``operator_not_on_team``)."""
+
+    name: str
+    flags: dict[str, bool]
+
+
+def load_team(project: Project) -> Team | None:
+    """inventory/team.yaml, or None when the project has no team file."""
+    path = project.inventory_dir / TEAM_FILE
+    if not path.exists():
+        return None
+    return Team.load(path, project.relative(path))
+
+
+def resolve_operator(project: Project) -> Operator:
+    """The operator; refuses (OperatorRefused, exit 2) one not on the team when it refuses."""
+    name = current_operator()
+    team = load_team(project)
+    if team is None:
+        return Operator(name, {})
+    member = team.check_operator(name)
+    return Operator(member.username, {} if member.on_roster else {"operator_not_on_team": True})

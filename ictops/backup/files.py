@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from pathlib import Path, PurePosixPath
 
 from ictops.errors import IctopsError
@@ -45,9 +46,17 @@ def fsync_dir(directory: Path) -> None:
 
 
 def safe_name(name: str) -> str:
-    """A name usable as one path component (no slashes, no leading dot)."""
-    cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".")
+    """A name usable as one path component (no slashes, no leading dot).
+
+    Letters, digits and combining marks are kept: Thai vowel and tone marks are category M,
+    so ``ภูเขียว`` stays ``ภูเขียว`` (not ``ภ_เข_ยว``).
+    """
+    cleaned = "".join(c if _kept(c) else "_" for c in name).lstrip(".")
     return cleaned or "_"
+
+
+def _kept(char: str) -> bool:
+    return char.isalnum() or char in "-_." or unicodedata.category(char).startswith("M")
 
 
 def inside(root: Path, rel: str) -> Path:

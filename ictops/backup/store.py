@@ -127,13 +127,27 @@ class BackupStore:
     def host_dir(self, host: HostRef) -> Path:
         """The host's directory in the working tree (it may not exist yet)."""
         if isinstance(host, Host):
-            return self.path / safe_name(host.site or NO_SITE) / safe_name(host.name)
+            return host_backup_dir(self.path, host)
         found = sorted(self.path.glob(f"*/{safe_name(host)}/{META}"))
         if found:
             return found[0].parent
         raise InputError(
             f"no backup of host '{host}' in {self.path}; run `ictops backup -l {host}` first"
         )
+
+    def adopt_legacy_dir(self, host: Host) -> bool:
+        """Move a directory named by the old rule (Thai marks replaced by '_') to its name now;
+        True when it moved. Called while staging, under the run lock: the move is committed
+        with the run."""
+        target = host_backup_dir(self.path, host)
+        old = self.path / _legacy_name(host.site or NO_SITE) / _legacy_name(host.name)
+        if old == target or target.exists() or not (old / META).is_file():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(old, target)
+        if not any(old.parent.iterdir()):
+            old.parent.rmdir()
+        return True
 
     def _rel(self, host: HostRef) -> str:
         return self.host_dir(host).relative_to(self.path).as_posix()
@@ -250,6 +264,17 @@ class BackupStore:
                 f"unknown backup revision '{rev}'; see `ictops backup history HOST` for revisions"
             )
         return proc.stdout.decode().strip()
+
+
+def host_backup_dir(backups_dir: Path, host: Host) -> Path:
+    """``<backups>/<site or _nosite>/<host>/``: the one function that names a host's backup
+    directory (the store writes there, the audit and the report read there)."""
+    return Path(backups_dir) / safe_name(host.site or NO_SITE) / safe_name(host.name)
+
+
+def _legacy_name(name: str) -> str:
+    """safe_name() before it kept combining marks (ภูเขียว -> ภ_เข_ยว)."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".") or "_"
 
 
 def _iso(moment: datetime) -> str:

@@ -95,6 +95,7 @@ class Transaction:
         self._mutex = threading.Lock()
         self._results: dict[str, StageResult] = {}
         self._seen: dict[str, dict[str, Any]] = {}
+        self._moved: list[str] = []  # hosts whose directory got its new name (safe_name)
         self.committed: str | None = None
 
     # -- reading the last good backup -------------------------------------------------
@@ -123,6 +124,9 @@ class Transaction:
         """
         name = host if isinstance(host, str) else host.name
         self._check_open()
+        if not isinstance(host, str) and self.store.adopt_legacy_dir(host):
+            with self._mutex:
+                self._moved.append(name)
         directory = self.host_dir(host)
         old_files = _read_tree(directory)
         old_meta_raw = old_files.pop(META, None)
@@ -244,6 +248,7 @@ class Transaction:
             parts.append(f"{len(new)} new ({_names(new)})")
         subject = f"backup run {self.run_id} by {self.operator}: {', '.join(parts) or 'no change'}"
         body = [f"{n}: {results[n].summary()}" for n in changed + new]
+        body += [f"{n}: backup directory renamed (Thai marks kept)" for n in sorted(self._moved)]
         text = subject + ("\n\n" + "\n".join(body) if body else "")
         if note:
             text += "\n\n" + note
@@ -257,7 +262,7 @@ class Transaction:
         self._check_open()
         try:
             rev = None
-            if any(r.changed for r in self.results.values()):
+            if self._moved or any(r.changed for r in self.results.values()):
                 self.git.run("add", "-A", "--", ".")
                 staged = self.git.run("diff", "--cached", "--quiet", check=False, ok_codes=(0, 1))
                 if staged.returncode == 1:

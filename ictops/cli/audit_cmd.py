@@ -10,13 +10,13 @@ import click
 from rich.markup import escape
 
 from ictops.actions.audit import AuditAction, compliance_of
+from ictops.backup.store import host_backup_dir
 from ictops.cli.output import recap_table, stderr, stdout
 from ictops.cli.running import LIMIT_HELP, run_with_progress
 from ictops.compliance import (
     BackupEvidence,
     HostCompliance,
     Severity,
-    backup_host_dir,
     load_pack,
     pack_path,
     parse_severity,
@@ -160,7 +160,7 @@ def golden(app, limit, remediation, as_json):
     reports: list[GoldenReport] = []
     problems: list[tuple[str, str]] = []
     for host in switches:
-        config = BackupEvidence(backup_host_dir(app.project.backups_dir, host)).config()
+        config = BackupEvidence(host_backup_dir(app.project.backups_dir, host)).config()
         if config is None:
             problems.append((host.name, "no backup yet: run ictops backup"))
             continue

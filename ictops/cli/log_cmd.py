@@ -40,10 +40,10 @@ def verify_cmd(app, key_file, as_json):
     not counted as tampering); exit 1 naming the first bad record (line, seq, what).
     """
     from ictops.audit import verify
-    from ictops.engine.recorder import audit_key, trail_path
+    from ictops.audit.recorder import trail_key, trail_path
 
     project = app.project
-    key = audit_key(project, key_file)
+    key = trail_key(project, key_file)
     archive = _archive_dir(app)
     report = verify(trail_path(project), key=key, archive_dir=archive if archive.is_dir() else None)
     if as_json:
@@ -93,7 +93,7 @@ def verify_cmd(app, key_file, as_json):
 def show_cmd(app, process, step, hosts, status, runs, since, until, last, as_json):
     """Show records, filtered; times in Asia/Bangkok."""
     from ictops.audit import format_record, show, to_bangkok
-    from ictops.engine.recorder import trail_path
+    from ictops.audit.recorder import trail_path
 
     found = list(show(
         trail_path(app.project), process=process or None, step=step or None, host=hosts or None,
@@ -124,7 +124,7 @@ def prune_cmd(app, keep_days, archive_dir):
     computer traffic data at least 90 days. Refused too when the trail does not verify.
     """
     from ictops.audit import MIN_KEEP_DAYS, RetentionError, current_operator, prune
-    from ictops.engine.recorder import audit_key, trail_path
+    from ictops.audit.recorder import trail_key, trail_path
 
     if keep_days < MIN_KEEP_DAYS:  # before touching anything, even a missing trail
         raise RetentionError(
@@ -138,7 +138,7 @@ def prune_cmd(app, keep_days, archive_dir):
         stdout.print(f"{project.relative(path)}: no audit trail yet, nothing to prune")
         return int(ExitCode.OK)
     target = archive_dir or _archive_dir(app)
-    result = prune(path, keep_days, target, key=audit_key(project), operator=current_operator())
+    result = prune(path, keep_days, target, key=trail_key(project), operator=current_operator())
     if result.archive is None:
         stdout.print(f"nothing older than {keep_days} days; {result.kept} record(s) kept")
     else:

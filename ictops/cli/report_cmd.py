@@ -48,33 +48,33 @@ def report(app, run_id, since, until, lang, fmt, out_dir, as_json):
 
     The file goes to state/reports/<date>-<run>.pdf (or .html); its path is printed.
     """
-    from ictops.engine.recorder import record_event, resolve_operator
-    from ictops.engine.runner import new_run_id
+    from ictops.audit.recorder import new_run_id, record_event
+    from ictops.audit.team import resolve_operator
     from ictops.report import write_report
     from ictops.report.collect import collect_report, report_base
 
     if run_id and since:
         raise click.UsageError("give --run or --since, not both")
     project = app.project
-    operator, flags = resolve_operator(project)
+    operator = resolve_operator(project)
     note = None
     if fmt is None:
         fmt, note = _default_format()
     now = dt.datetime.now(dt.timezone.utc)
     data = collect_report(project, run=run_id, since=since, until=until, lang=lang,
-                          operator=operator, now=now)
+                          operator=operator.name, now=now)
     base = report_base(project, run_id, since, now)
     if out_dir is not None:
         base = Path(out_dir) / base.name
     written = write_report(data, base, lang=lang, formats=(fmt,))
     path = written[0]
     record_event(
-        project, run_id=run_id or new_run_id(), operator=operator, process=REPORT_PROCESS,
+        project, run_id=run_id or new_run_id(), operator=operator.name, process=REPORT_PROCESS,
         step=REPORT_STEP, action="report.write", status="ok",
         summary=f"director's report ({lang}, {fmt}) written to {project.relative(path)}: "
         f"{data.totals.total} action(s), {len(data.failures)} failure(s)",
         data={"file": project.relative(path), "run": run_id, "since": since, "until": until,
-              **(flags or {})},
+              **operator.flags},
     )
     if as_json:
         print_json({"path": str(path), "format": fmt, "lang": lang, "actions": data.totals.total,

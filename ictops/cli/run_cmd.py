@@ -126,7 +126,7 @@ def plan(app, playbook, limit, show_diff, forks, as_json):
     playbook, its included files and the inventory: if any of them changes, the
     plan can no longer be run. Next: ictops approve PLAN_ID --by NAME.
     """
-    from ictops.engine.recorder import record_event
+    from ictops.audit.recorder import record_event
     from ictops.playbook.plans import PlanStore, plan_from_run
     from ictops.playbook.session import execute, prepare
 
@@ -173,11 +173,13 @@ def _notify_plan(project, made, operator: str, hosts: int) -> None:
 @click.pass_obj
 def approve(app, plan_id, by, order):
     """Approve a plan (work manual step 3: the plan proposed to the area director)."""
-    from ictops.engine.recorder import load_catalogue, load_team, record_event, resolve_operator
+    from ictops.audit.catalogue import load_catalogue
+    from ictops.audit.recorder import record_event
+    from ictops.audit.team import load_team, resolve_operator
     from ictops.playbook.plans import PlanError, PlanStore
 
     project = app.project
-    operator, flags = resolve_operator(project)
+    operator = resolve_operator(project)
     store = PlanStore(project)
     made = store.load(plan_id)
     team = load_team(project)
@@ -191,11 +193,11 @@ def approve(app, plan_id, by, order):
         raise PlanError(f"plan {made.id} is already approved by {made.approval.by} on {made.approval.at}")
     store.approve(made, approver.name, approver.position, order)
     step = load_catalogue(project).step_for(made.process, "approve")
-    record_event(project, run_id=made.id.removeprefix("plan-"), operator=operator, process=made.process,
+    record_event(project, run_id=made.id.removeprefix("plan-"), operator=operator.name, process=made.process,
                  step=step.number if step else 3, action="plan.approve", status="ok",
                  summary=f"plan {made.id} of {made.playbook} approved by {approver.name} "
                  f"({approver.position})" + (f", order {order}" if order else ""),
-                 data={"plan": made.id, "approver": approver.name, "order": order, **(flags or {})})
+                 data={"plan": made.id, "approver": approver.name, "order": order, **operator.flags})
     stdout.print(f"plan {made.id} approved by {escape(approver.name)}; "
                  f"run it: ictops run {made.playbook} --plan {made.id}")
     return int(ExitCode.OK)

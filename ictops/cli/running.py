@@ -6,15 +6,12 @@ import time
 from collections.abc import Sequence
 from typing import Literal
 
+from ictops.audit.catalogue import verb_record
 from ictops.audit.mask import summarise
+from ictops.audit.recorder import Recorder
+from ictops.audit.team import resolve_operator
 from ictops.cli.output import progress
-from ictops.engine.recorder import (
-    TrailRecorder,
-    host_maskers,
-    open_trail,
-    resolve_operator,
-    verb_record,
-)
+from ictops.engine.masks import host_maskers
 from ictops.engine.runner import HostAction, Listener, RunSettings, run_action
 from ictops.engine.sessions import SessionPool
 from ictops.inventory.host import Host
@@ -42,28 +39,27 @@ def run_with_progress(
     inventory/team.yaml first (refused: exit 2, before any host is touched).
     """
     where = verb_record(name) if record is None else (record or None)
-    recorder: TrailRecorder | None = None
-    trail = None
+    recorder: Recorder | None = None
+    listeners: list[Listener] = []
     if where is not None and hosts:
-        operator, flags = resolve_operator(settings.project)
-        trail = open_trail(settings.project, settings.run_id, operator)
-        data = dict(flags or {})
-        if label and label != name:
-            data["what"] = summarise(label)
-        recorder = TrailRecorder(
-            trail, process=where[0], step=where[1], run_id=settings.run_id, operator=operator,
-            masker_for=host_maskers(list(hosts), settings.project.root), data=data or None,
-        )
+        operator = resolve_operator(settings.project)
+        recorder = Recorder(settings.project, run_id=settings.run_id, operator=operator.name,
+                            flags=operator.flags)
+        data = {"what": summarise(label)} if label and label != name else None
+        masker_for = host_maskers(hosts, settings.project.root)
+        process, step = where
+        listeners.append(lambda r: recorder.result(  # type: ignore[union-attr]
+            r, process=process, step=step, check=settings.check, masker=masker_for(r.host),
+            data=data))
     pool = SessionPool(settings.project)
     start = time.perf_counter()
     try:
         with progress(len(hosts), label or name) as advance:
-            listeners: list[Listener] = [advance] + ([recorder] if recorder else [])
-            results = run_action(hosts, action, name, settings, pool, listeners=listeners)
+            results = run_action(hosts, action, name, settings, pool, [advance, *listeners])
     finally:
         pool.close_all()
-        if trail is not None:
-            trail.close()
+        if recorder is not None:
+            recorder.close()
     if recorder is not None:
         recorder.check()
     return results, time.perf_counter() - start

@@ -3,7 +3,7 @@
 Typical use (what ``ictops audit`` does)::
 
     pack = load_pack(pack_path(project.root, "th-baseline"))
-    evidence = BackupEvidence(backup_host_dir(project.backups_dir, host))
+    evidence = BackupEvidence(host_backup_dir(project.backups_dir, host))  # ictops.backup.store
     result = evaluate(pack, host, evidence)
 """
 
@@ -23,7 +23,6 @@ from ictops.compliance.evidence import (
     Evidence,
     LiveEvidence,
     StaticEvidence,
-    backup_host_dir,
 )
 from ictops.compliance.packs import RulePack, RulePackError, load_pack, pack_path, rules_dir
 from ictops.compliance.rules import Severity
@@ -42,7 +41,6 @@ __all__ = [
     "Severity",
     "StaticEvidence",
     "Verdict",
-    "backup_host_dir",
     "evaluate",
     "exit_code",
     "fleet_summary",

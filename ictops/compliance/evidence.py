@@ -50,11 +50,6 @@ def server_commands() -> dict[str, dict[str, Any]]:
     return {name: dict(spec) for name, spec in (yaml.safe_load(text) or {}).items()}
 
 
-def backup_host_dir(backups_dir: Path, host: Host) -> Path:
-    """``state/backups/<site or _nosite>/<host name>/`` (the shared backup layout)."""
-    return backups_dir / (host.site or "_nosite") / host.name
-
-
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8", errors="replace")
@@ -296,6 +291,5 @@ __all__ = [
     "LiveEvidence",
     "SessionError",
     "StaticEvidence",
-    "backup_host_dir",
     "server_commands",
 ]

@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence
 
 from nornir.core import Nornir
@@ -23,6 +21,7 @@ from nornir.core.inventory import Inventory as NornirInventory
 from nornir.core.task import MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
 
+from ictops.audit.recorder import new_run_id
 from ictops.connections.base import SessionError
 from ictops.engine.context import HostContext
 from ictops.engine.sessions import SessionPool
@@ -37,12 +36,6 @@ HostAction = Callable[[HostContext], ActionResult]
 Listener = Callable[[ActionResult], None]
 
 DEFAULT_WORKERS = 50
-
-
-def new_run_id() -> str:
-    """A run id that sorts by time: 20261121T010000Z-1a2b3c."""
-    now = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return f"{now}-{uuid.uuid4().hex[:6]}"
 
 
 @dataclass

@@ -106,7 +106,7 @@ def _send(
     if notifier is None:
         return []
     from ictops.audit import current_operator
-    from ictops.engine.recorder import open_trail
+    from ictops.audit.recorder import open_trail
 
     results = notifier.send(subject, text, attachments=attachments)
     operator = operator or current_operator()

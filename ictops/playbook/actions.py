@@ -21,7 +21,6 @@ from ictops.results import ActionResult, ErrorKind, Status
 from ictops.validation import StrictModel, suggest
 
 
-
 class CmdArgs(StrictModel):
     command: str = Field(min_length=1)
     sudo: bool = False

@@ -5,11 +5,9 @@ Kept out of the click module so that ``run``, ``plan`` and tests share it.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from ictops.audit import Masker
 from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
 from ictops.errors import LimitError
 from ictops.inventory import Inventory
@@ -49,50 +47,22 @@ class Prepared:
 
 def prepare(project: Project, inventory: Inventory, path: str, limit: str | None) -> Prepared:
     """Check the operator, load the playbook against the manual, pick the hosts."""
-    from ictops.engine.recorder import load_catalogue, resolve_operator
+    from ictops.audit.catalogue import load_catalogue
+    from ictops.audit.team import resolve_operator
 
-    operator, flags = resolve_operator(project)
+    operator = resolve_operator(project)
     catalogue = load_catalogue(project)
     playbook = load_playbook(path, project, inventory, catalogue=catalogue)
-    return Prepared(project, playbook, select_hosts(inventory, playbook, limit), operator,
-                    dict(flags or {}), catalogue)
-
-
-class _Recorder:
-    """on_result: one audit record per result, under the step's process and manual step.
-
-    Check-mode results are "would do", not done: they go under the process's plan step.
-    """
-
-    def __init__(self, prep: Prepared, trail: Any, check: bool, extra: dict[str, Any]):
-        from ictops.engine.recorder import host_maskers
-
-        self.prep, self.trail, self.check, self.extra = prep, trail, check, extra
-        self.masker_for = host_maskers(prep.hosts, prep.project.root)
-        self.plan_step = prep.stage_step("plan", 2)
-        self.errors: list[str] = []
-        self._lock = threading.Lock()
-
-    def __call__(self, result: ActionResult, step: PlayStep) -> None:
-        data = {"playbook": self.prep.playbook.path, "task": step.name, **self.prep.flags, **self.extra}
-        manual_step = step.step
-        if self.check:
-            data.update(check=True, playbook_step=step.step)
-            manual_step = self.plan_step
-        masker = self.masker_for(result.host) if result.host != "-" else Masker()
-        try:
-            self.trail.record_result(result, process=step.process, step=manual_step, masker=masker,
-                                     data=data)
-        except OSError as exc:
-            with self._lock:
-                self.errors.append(f"{result.host}: {exc}")
+    return Prepared(project, playbook, select_hosts(inventory, playbook, limit), operator.name,
+                    dict(operator.flags), catalogue)
 
 
 def execute(prep: Prepared, *, check: bool, diff: bool = False, forks: int = DEFAULT_WORKERS,
             tags: Sequence[str] = (), skip_tags: Sequence[str] = (), plan_id: str | None = None,
             run_id: str | None = None) -> PlaybookRun:
     """Run the playbook with the audit trail: start and end events around the results."""
-    from ictops.engine.recorder import open_trail
+    from ictops.audit.recorder import Recorder
+    from ictops.engine.masks import host_maskers
 
     settings = RunSettings(project=prep.project, check=check, diff=diff, workers=forks,
                            vars=dict(prep.playbook.vars))
@@ -102,24 +72,27 @@ def execute(prep: Prepared, *, check: bool, diff: bool = False, forks: int = DEF
     carry = prep.stage_step("carry_out", 5)
     event_step = prep.stage_step("plan", 2) if check else carry
     extra = {"plan": plan_id} if plan_id else {}
-    with open_trail(prep.project, settings.run_id, prep.operator) as trail:
-        trail.append(kind="event", action="playbook.start", status="ok", process=book.process,
-                     step=event_step, summary=f"{'check of ' if check else ''}{book.path} ({book.name}) "
-                     f"on {len(prep.hosts)} host(s)",
-                     data={"playbook": book.path, "hosts": len(prep.hosts), "check": check,
-                           "routine": book.routine, **extra, **prep.flags})
-        recorder = _Recorder(prep, trail, check, extra)
-        run = run_playbook(book, prep.hosts, settings, on_result=recorder, tags=tags,
+    masker_for = host_maskers(prep.hosts, prep.project.root)
+    with Recorder(prep.project, run_id=settings.run_id, operator=prep.operator, flags=prep.flags,
+                  catalogue=prep.catalogue) as recorder:
+        recorder.event("playbook.start", "ok", process=book.process, step=event_step,
+                       summary=f"{'check of ' if check else ''}{book.path} ({book.name}) "
+                       f"on {len(prep.hosts)} host(s)",
+                       data={"playbook": book.path, "hosts": len(prep.hosts), "check": check,
+                             "routine": book.routine, **extra})
+
+        def on_result(result: ActionResult, step: PlayStep) -> None:
+            recorder.result(result, process=step.process, step=step.step, check=check,
+                            masker=masker_for(result.host),
+                            data={"playbook": book.path, "task": step.name, **extra})
+
+        run = run_playbook(book, prep.hosts, settings, on_result=on_result, tags=tags,
                            skip_tags=skip_tags, operator=prep.operator)
         totals = {s: sum(c[s] for c in run.recap().values()) for s in
                   ("ok", "changed", "failed", "unreachable", "skipped")}
-        trail.append(kind="event", action="playbook.end",
-                     status="failed" if int(run.exit_code) else "ok", process=book.process,
-                     step=event_step, summary=(run.stopped or "finished") + f": {totals}",
-                     duration=run.seconds, data={"playbook": book.path, "totals": totals, **extra})
-    if recorder.errors:
-        from ictops.engine.recorder import TrailWriteError
-
-        raise TrailWriteError(f"{len(recorder.errors)} result(s) could not be written to the audit "
-                              f"trail (first: {recorder.errors[0]}); free disk space or fix permissions")
+        recorder.event("playbook.end", "failed" if int(run.exit_code) else "ok",
+                       process=book.process, step=event_step,
+                       summary=(run.stopped or "finished") + f": {totals}",
+                       duration=run.seconds, data={"playbook": book.path, "totals": totals, **extra})
+    recorder.check()
     return run

@@ -21,13 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from ictops.audit import show, to_bangkok
+from ictops.audit.catalogue import load_catalogue
 from ictops.audit.record import ACTION, EVENT
+from ictops.audit.recorder import trail_path
 from ictops.audit.show import parse_when
-from ictops.engine.recorder import defaults_data, load_catalogue, load_team, trail_path
+from ictops.audit.team import load_team
 from ictops.project import Project
 from ictops.report.model import ReportData
 from ictops.report.sources import backups_from_store
 from ictops.report.thai import to_bangkok as bangkok
+from ictops.settings import load_settings
 
 log = logging.getLogger("ictops.report")
 
@@ -124,9 +127,9 @@ def trail_records(
 
 def office_name(project: Project) -> str:
     """The office: ``data.office`` of inventory/defaults.yaml, else the team file's."""
-    office = defaults_data(project).get("office")
+    office = load_settings(project).office
     if office:
-        return str(office)
+        return office
     try:
         team = load_team(project)
     except Exception:  # noqa: BLE001 - a broken team file must not stop the report

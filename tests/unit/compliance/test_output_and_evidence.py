@@ -8,12 +8,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from ictops.backup.store import host_backup_dir
 from ictops.compliance import (
     BackupEvidence,
     Severity,
     StaticEvidence,
     Verdict,
-    backup_host_dir,
     evaluate,
     exit_code,
     fleet_summary,
@@ -86,7 +86,7 @@ def test_score_and_exit_code(audits):
 
 def test_backup_evidence_layout(tmp_path, pack):
     host = make_host()
-    directory = backup_host_dir(tmp_path / "state" / "backups", host)
+    directory = host_backup_dir(tmp_path / "state" / "backups", host)
     assert directory == tmp_path / "state" / "backups" / "nong" / "h-cisco_ios"
     directory.mkdir(parents=True)
     (directory / "running-config.txt").write_text(GOOD_IOS)
@@ -111,7 +111,7 @@ def test_backup_evidence_layout(tmp_path, pack):
 
 def test_backup_evidence_server_files(tmp_path, pack):
     host = make_host("linux")
-    directory = backup_host_dir(tmp_path, host)
+    directory = host_backup_dir(tmp_path, host)
     (directory / "files" / "etc" / "logrotate.d").mkdir(parents=True)
     (directory / "commands").mkdir()
     (directory / "files" / "etc" / "logrotate.conf").write_text("weekly\nrotate 4\n")

@@ -7,7 +7,7 @@ import json
 from email import policy
 from pathlib import Path
 
-from ictops.engine.recorder import trail_path
+from ictops.audit.recorder import trail_path
 from ictops.notify.events import notify_plan, notify_run, run_message
 from ictops.project import Project
 
