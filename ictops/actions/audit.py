@@ -39,6 +39,7 @@ from ictops.connections.base import SessionError
 from ictops.engine.context import HostContext
 from ictops.engine.runner import RunSettings
 from ictops.errors import InputError
+from ictops.facts import Facts
 from ictops.inventory.host import Host
 from ictops.masking import mask_line
 from ictops.project import Project
@@ -130,7 +131,8 @@ class AuditAction:
                 session = ctx.switch() if host.is_switch else ctx.server()
             except SessionError as exc:
                 return self._unreachable(ctx, exc, None)
-            evidence = LiveEvidence(session, host, backup=backup if has_backup else None)
+            evidence = LiveEvidence(Facts(host, lambda: session), host,
+                                    backup=backup if has_backup else None)
             return self._done(ctx, evaluate(self.pack, host, evidence, rule_ids=self.rule_ids))
         if not has_backup:
             compliance = unavailable(self.pack, host, NO_BACKUP, "no backup", self.rule_ids)
@@ -142,7 +144,7 @@ class AuditAction:
             except SessionError as exc:
                 compliance = evaluate(self.pack, host, backup, rule_ids=self.rule_ids)
                 return self._unreachable(ctx, exc, compliance)
-            live_evidence = LiveEvidence(session, host, backup=backup)
+            live_evidence = LiveEvidence(Facts(host, lambda: session), host, backup=backup)
         compliance = evaluate(
             self.pack, host, backup, live_evidence=live_evidence, rule_ids=self.rule_ids
         )

@@ -16,6 +16,7 @@ from ictops.compliance.templating import host_context, render_lines
 from ictops.compliance.verdicts import Finding, Verdict
 from ictops.connections.base import SessionError
 from ictops.errors import ExitCode
+from ictops.facts import FactError
 from ictops.inventory.host import Host
 from ictops.platforms import Platform
 
@@ -156,7 +157,7 @@ def evaluate_rule(rule: Rule, host: Host, ctx: CheckContext, *, live_ok: bool) -
     else:
         try:
             finding = evaluate_check(check, ctx)
-        except SessionError as exc:
+        except (SessionError, FactError) as exc:
             finding = Finding(Verdict.ERROR, f"cannot read the device: {exc.message}")
     basis = tuple(
         f"{b.ref} {b.clause}" + ("" if b.verified else " [unverified]") for b in rule.basis

@@ -5,14 +5,11 @@ from __future__ import annotations
 import fnmatch
 import json
 from datetime import datetime, timezone
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-import yaml
-
-from ictops.connections.base import ServerSession, SessionError, SwitchSession
+from ictops.backup.collect import server_commands
+from ictops.facts import COMMAND, DIRECTORY, FILE, RUNNING_CONFIG, SHOW, STARTUP_CONFIG, Facts
 from ictops.inventory.host import Host
 
 
@@ -41,13 +38,6 @@ class Evidence(Protocol):
     def describe(self) -> str:
         """One phrase for messages: "backup of 2025-01-02T03:04:05Z", "live"."""
         ...
-
-
-@lru_cache(maxsize=1)
-def server_commands() -> dict[str, dict[str, Any]]:
-    """``ictops/data/server_commands.yaml``: name -> {command, sudo}."""
-    text = resources.files("ictops.data").joinpath("server_commands.yaml").read_text("utf-8")
-    return {name: dict(spec) for name, spec in (yaml.safe_load(text) or {}).items()}
 
 
 def _read(path: Path) -> str | None:
@@ -97,7 +87,7 @@ class BackupEvidence:
         name = name_or_command
         if name not in server_commands():  # a literal command kept under its name
             for known, spec in server_commands().items():
-                if spec.get("command") == name_or_command:
+                if spec.command == name_or_command:
                     name = known
                     break
         return _read(self.host_dir / "commands" / f"{name}.txt")
@@ -134,84 +124,35 @@ class BackupEvidence:
 
 
 class LiveEvidence:
-    """The device itself, through an open session (outputs are cached for one audit)."""
+    """The device itself, read through the host's facts (each read once per run)."""
 
     is_live = True
 
-    def __init__(
-        self,
-        session: ServerSession | SwitchSession,
-        host: Host,
-        *,
-        backup: BackupEvidence | None = None,
-        timeout: float | None = None,
-    ):
-        self.session = session
+    def __init__(self, facts: Facts, host: Host, *, backup: BackupEvidence | None = None):
+        self.facts = facts
         self.host = host
         self.backup = backup
-        self.timeout = timeout or host.timeouts.command
-        self._cache: dict[tuple[str, str], str | None] = {}
-
-    def _cached(self, kind: str, key: str, read: Any) -> str | None:
-        if (kind, key) not in self._cache:
-            self._cache[(kind, key)] = read()
-        return self._cache[(kind, key)]
 
     def config(self) -> str | None:
-        if isinstance(self.session, SwitchSession):
-            return self._cached("config", "running", self.session.running_config)
-        return None
+        return self.facts.get(RUNNING_CONFIG) if self.host.is_switch else None
 
     def startup_config(self) -> str | None:
-        if isinstance(self.session, SwitchSession):
-            return self._cached("config", "startup", self.session.startup_config)
-        return None
+        return self.facts.get(STARTUP_CONFIG) if self.host.is_switch else None
 
     def file(self, path: str) -> str | None:
-        session = self.session
-        if not isinstance(session, ServerSession):
-            return None
-
-        def read() -> str | None:
-            try:
-                return session.get_file(path, sudo=self.host.sudo).decode("utf-8", errors="replace")
-            except FileNotFoundError:
-                return None
-
-        return self._cached("file", path, read)
+        return None if self.host.is_switch else self.facts.get(FILE, path).text
 
     def glob(self, pattern: str) -> list[str]:
-        session = self.session
-        if not isinstance(session, ServerSession):
+        if self.host.is_switch:
             return []
         directory = pattern.rsplit("/", 1)[0] or "/"
-        listing = self._cached(
-            "glob",
-            directory,
-            lambda: (
-                session.run(
-                    ["find", directory, "-maxdepth", "1", "-type", "f"], timeout=self.timeout
-                ).stdout
-            ),
-        )
-        return sorted(p for p in (listing or "").splitlines() if fnmatch.fnmatch(p, pattern))
+        return [p for p in self.facts.get(DIRECTORY, directory) if fnmatch.fnmatch(p, pattern)]
 
     def command(self, name_or_command: str) -> str | None:
-        session = self.session
-        if isinstance(session, SwitchSession):
-            return self._cached(
-                "command",
-                name_or_command,
-                lambda: session.show(name_or_command, timeout=self.timeout),
-            )
-        spec = server_commands().get(name_or_command, {"command": name_or_command, "sudo": False})
-
-        def run() -> str | None:
-            sudo = bool(spec.get("sudo")) and self.host.sudo
-            result = session.run(str(spec["command"]), timeout=self.timeout, sudo=sudo)
-            return result.stdout if result.ok or result.stdout.strip() else None
-
-        return self._cached("command", name_or_command, run)
+        if self.host.is_switch:
+            return self.facts.get(SHOW, name_or_command)
+        output = self.facts.get(COMMAND, name_or_command)
+        return output.stdout if output.ok or output.stdout.strip() else None
 
     def backup_age_days(self) -> float | None:
         return self.backup.backup_age_days() if self.backup else None
@@ -289,7 +230,5 @@ __all__ = [
     "BackupEvidence",
     "Evidence",
     "LiveEvidence",
-    "SessionError",
     "StaticEvidence",
-    "server_commands",
 ]

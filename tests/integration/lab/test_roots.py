@@ -19,6 +19,7 @@ from ictops.compliance.evidence import LiveEvidence
 from ictops.compliance.verdicts import Verdict
 from ictops.connections.server import open_server_session
 from ictops.errors import LabError
+from ictops.facts import Facts
 from ictops.lab import roots
 from tests.integration.district import make_project, start_district, stop_district
 from tests.net import LAB
@@ -129,7 +130,8 @@ def _offline_lnx_verdicts(district, name: str) -> dict[str, Verdict]:
     pack = load_pack(REPO / "rules" / "th-baseline.yaml")
     host = district.inventory.host(name)
     with open_server_session(host, district.project.root, district.project.known_hosts) as session:
-        result = evaluate(pack, host, LiveEvidence(session, host), rule_ids=OFFLINE_LNX)
+        result = evaluate(pack, host, LiveEvidence(Facts(host, lambda: session), host),
+                          rule_ids=OFFLINE_LNX)
     return {r.rule_id: r.status for r in result.results}
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 
 from ictops.compliance import LiveEvidence, Verdict, evaluate
 from ictops.connections.base import CommandResult, SessionError
+from ictops.facts import Facts
 from ictops.results import ErrorKind
 
 from .conftest import GOOD_IOS, SSHD_T, make_host
@@ -42,12 +44,29 @@ class MemorySwitch:
         pass
 
 
+def live(session, host) -> LiveEvidence:
+    return LiveEvidence(Facts(host, lambda: session), host)
+
+
 class MemoryServer:
+    """Answers the file and directory facts from ``files``, other commands from ``outputs``."""
+
     def __init__(self, files: dict[str, str], outputs: dict[str, str]):
         self.files, self.outputs, self.ran = files, outputs, []
 
     def run(self, command, *, timeout=None, sudo=False, stdin=None) -> CommandResult:
         self.ran.append((command, sudo))
+        if isinstance(command, list) and command[:2] == ["sh", "-c"]:
+            script, path = command[2], command[-1]
+            if "stat -L" in script:  # the file fact
+                if path not in self.files:
+                    return CommandResult(str(command), 0, "missing\n", "", 0.0)
+                data = self.files[path].encode()
+                encoded = base64.b64encode(data).decode()
+                return CommandResult(str(command), 0, f"file 644 root root {len(data)}\n{encoded}\n", "", 0.0)
+            if "find" in script:  # the directory fact
+                inside = [p for p in self.files if p.startswith(path.rstrip("/") + "/")]
+                return CommandResult(str(command), 0, "\0".join(inside), "", 0.0)
         out = self.outputs.get(command if isinstance(command, str) else " ".join(command), "")
         return CommandResult(str(command), 0, out, "", 0.0)
 
@@ -67,7 +86,7 @@ def test_live_switch_runs_show_commands_once(pack):
     host = make_host()
     session = MemorySwitch(GOOD_IOS)
     result = evaluate(
-        pack, host, LiveEvidence(session, host), rule_ids=["NET-TIME-02", "NET-MGMT-01"]
+        pack, host, live(session, host), rule_ids=["NET-TIME-02", "NET-MGMT-01"]
     )
     assert [r.status for r in result.results] == [Verdict.PASS, Verdict.PASS]
     assert session.shown == ["show ntp status"]
@@ -81,7 +100,7 @@ def test_remediation_lines_fit_configure_and_then_pass(pack):
         )
     )
     first = evaluate(
-        pack, host, LiveEvidence(session, host), rule_ids=["NET-MGMT-03", "NET-AUTH-02"]
+        pack, host, live(session, host), rule_ids=["NET-MGMT-03", "NET-AUTH-02"]
     )
     assert {r.status for r in first.results} == {Verdict.FAIL}
     for result in first.results:
@@ -90,7 +109,7 @@ def test_remediation_lines_fit_configure_and_then_pass(pack):
         "ip http server\n", "", 1
     )  # what "no ip http server" does
     again = evaluate(
-        pack, host, LiveEvidence(session, host), rule_ids=["NET-MGMT-03", "NET-AUTH-02"]
+        pack, host, live(session, host), rule_ids=["NET-MGMT-03", "NET-AUTH-02"]
     )
     assert {r.status for r in again.results} == {Verdict.PASS}
 
@@ -99,10 +118,9 @@ def test_live_server_reads_files_and_named_commands(pack):
     host = make_host("linux")
     server = MemoryServer(
         {"/etc/logrotate.conf": "weekly\nrotate 20\n"},
-        {"/usr/sbin/sshd -T": SSHD_T, "find /etc/logrotate.d -maxdepth 1 -type f": ""},
+        {"/usr/sbin/sshd -T": SSHD_T},
     )
-    server.outputs[str(["find", "/etc/logrotate.d", "-maxdepth", "1", "-type", "f"])] = ""
-    result = evaluate(pack, host, LiveEvidence(server, host), rule_ids=["LNX-SSH-01", "LNX-LOG-03"])
+    result = evaluate(pack, host, live(server, host), rule_ids=["LNX-SSH-01", "LNX-LOG-03"])
     statuses = {r.rule_id: r.status for r in result.results}
     assert statuses["LNX-SSH-01"] == Verdict.PASS
     assert statuses["LNX-LOG-03"] == Verdict.NA  # no stanza names the logs
@@ -116,6 +134,6 @@ def test_session_failure_is_error_result(pack):
         def running_config(self) -> str:
             raise SessionError(ErrorKind.CONNECTION_LOST, "the switch closed the connection")
 
-    result = evaluate(pack, host, LiveEvidence(Broken(""), host), rule_ids=["NET-MGMT-01"])
+    result = evaluate(pack, host, live(Broken(""), host), rule_ids=["NET-MGMT-01"])
     assert result.results[0].status == Verdict.ERROR
     assert "closed the connection" in result.results[0].message

@@ -1,0 +1,56 @@
+"""Facts: typed reads of a host's state, one command or file each, cached per host per run.
+
+An action reads what it needs through ``ctx.facts.get(FACT, *args)`` right before it plans;
+the engine invalidates a host's facts after an apply. Adding a fact: a ``CommandFact``
+subclass with ``command`` and a pure ``parse`` (tested as data in tests/unit/facts/), and
+one name here.
+"""
+
+from __future__ import annotations
+
+from ictops.facts.base import CommandFact, Fact, FactError, Facts
+from ictops.facts.collection import Collection, CollectionFact
+from ictops.facts.server import (
+    BootIdFact,
+    CommandOutput,
+    DebPackagesFact,
+    DirectoryFact,
+    FileFact,
+    FileState,
+    HeldPackagesFact,
+    NamedCommandFact,
+    OsRelease,
+    OsReleaseFact,
+    PendingUpdate,
+    PendingUpdates,
+    PendingUpdatesFact,
+    RebootNeed,
+    RebootRequiredFact,
+    ServiceFact,
+    ServiceState,
+)
+from ictops.facts.switch import RunningConfigFact, ShowFact, StartupConfigFact
+
+# servers
+OS_RELEASE = OsReleaseFact()
+PACKAGES = DebPackagesFact()  # name -> version
+PENDING_UPDATES = PendingUpdatesFact()  # arg: "upgrade" | "dist-upgrade"
+HELD_PACKAGES = HeldPackagesFact()
+FILE = FileFact()  # arg: absolute path
+DIRECTORY = DirectoryFact()  # arg: absolute directory
+SERVICE = ServiceFact()  # arg: service name
+BOOT_ID = BootIdFact()
+REBOOT_REQUIRED = RebootRequiredFact()
+COMMAND = NamedCommandFact()  # arg: a server_commands.yaml name or a command
+COLLECTION = CollectionFact()  # args: file patterns, command names
+# switches
+RUNNING_CONFIG = RunningConfigFact()
+STARTUP_CONFIG = StartupConfigFact()
+SHOW = ShowFact()  # arg: a show/display command
+
+__all__ = [
+    "BOOT_ID", "COLLECTION", "COMMAND", "DIRECTORY", "FILE", "HELD_PACKAGES", "OS_RELEASE",
+    "PACKAGES", "PENDING_UPDATES", "REBOOT_REQUIRED", "RUNNING_CONFIG", "SERVICE", "SHOW",
+    "STARTUP_CONFIG", "Collection", "CommandFact", "CommandOutput", "Fact", "FactError", "Facts",
+    "FileState", "OsRelease", "PendingUpdate", "PendingUpdates", "RebootNeed", "ServiceState",
+]

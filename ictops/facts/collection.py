@@ -1,0 +1,38 @@
+"""The server backup's collection: many files and command outputs in one round trip.
+
+The script and its parser are the backup's (ictops/backup/collect.py: globs expanded on the
+server, everything base64 between marker lines, an end marker to detect a cut); this fact
+runs it once per host and run, so the backup, the audit and a restore share one read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ictops.backup.collect import Collected, build_script, parse_output, server_commands
+from ictops.backup.untrusted import size_limits_for
+from ictops.connections.base import CommandResult, ServerSession
+from ictops.facts.base import Fact
+from ictops.inventory.host import Host
+
+
+@dataclass(frozen=True)
+class Collection:
+    collected: Collected
+    result: CommandResult  # exit code, stderr and the raw output (for the quarantine)
+
+
+class CollectionFact(Fact[Collection]):
+    """Arguments: the file patterns (absolute, checked by the backup) and the names of
+    server commands (ictops/data/server_commands.yaml) whose outputs to collect. Only what
+    was asked for is kept, confined and size-capped (ictops/backup/untrusted.py); the rest is
+    in ``collected.refused``. ConfigError-like problems of the host's limits raise."""
+
+    def read(self, session: ServerSession, host: Host, patterns: tuple[str, ...],
+             commands: tuple[str, ...] = ()) -> Collection:
+        specs = {name: spec for name, spec in server_commands().items() if name in commands}
+        script = build_script(list(patterns), specs,
+                              command_timeout=max(5, int(host.timeouts.command / 2)))
+        result = session.run(script, timeout=host.timeouts.command, sudo=host.sudo)
+        collected = parse_output(result.stdout, patterns, specs, size_limits_for(host))
+        return Collection(collected, result)
