@@ -8,9 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 ICTOPS := $(BIN)/ictops
 # OS packages: sshd for the lab servers, sudo for privileged server commands, debootstrap for
-# lab servers in their own Debian root, git for the
+# lab servers in their own Debian root, apt-utils (apt-ftparchive) and gnupg for the lab's signed
+# apt repository, git for the
 # backup store, Chromium + poppler + a Thai font for the director's PDF report.
-OS_PACKAGES := openssh-server sudo debootstrap git chromium poppler-utils fonts-tlwg-laksaman-ttf procps
+OS_PACKAGES := openssh-server sudo debootstrap apt-utils gnupg git chromium poppler-utils fonts-tlwg-laksaman-ttf procps
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lab-up lab-down os-deps venv clean help

@@ -79,17 +79,23 @@ def status(app, as_json):
 
 @lab.command("fault")
 @click.argument("host")
-@click.argument("mode", type=click.Choice(["auth-refuse", "no-banner", "stall", "drop", "truncate", "none"]))
+@click.argument(
+    "mode",
+    type=click.Choice(["auth-refuse", "no-banner", "stall", "drop", "truncate", "reboot-hang", "none"]),
+)
 @click.pass_obj
 def fault(app, host, mode):
-    """Make simulated switch HOST misbehave (for tests), or 'none' to heal it.
+    """Make lab device HOST misbehave (for tests), or 'none' to heal it.
 
     \b
+    simulated switches:
     auth-refuse  every login fails
     no-banner    accepts TCP, never speaks SSH
     stall        long output stops half-way and hangs
     drop         long output stops half-way and the connection closes
     truncate     the running-config comes back cut off (no 'end')
+    servers in their own Debian root:
+    reboot-hang  after a reboot the server stays down until 'ictops lab up'
     """
     inv = app.inventory()
     _lab(app).set_fault(inv.host(host), None if mode == "none" else mode)

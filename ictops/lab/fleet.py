@@ -7,8 +7,9 @@ never a sleep. What runs is recorded in ``state/lab/``; ``up`` on a running lab
 starts only what is missing.
 
 A server with ``lab: {root: debian}`` in its data runs in its own Debian root
-(``ictops.lab.roots``: overlay under ``state/lab/roots/<host>/``, profile from
-``lab.profile``); the others share the host's filesystem.
+(``ictops.lab.servers``: overlay under ``state/lab/roots/<host>/``, profile from
+``lab.profile``, the lab's apt repository, reboots through the lab's supervisor); the others
+share the host's filesystem. docs/lab.md describes it all.
 """
 
 from __future__ import annotations
@@ -16,25 +17,26 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Event
 
 from ictops.errors import LabError
 from ictops.inventory.host import Host
 from ictops.inventory.inventory import Inventory
-from ictops.lab import roots, sshd
-from ictops.lab.switchsim.faults import read_fault, set_fault
+from ictops.lab import daemon, roots, sshd
+from ictops.lab.servers import RootFleet, rooted_server
+from ictops.lab.supervisor import SERVER_FAULTS, server_fault
+from ictops.lab.switchsim.faults import atomic_write, read_fault, set_fault
 from ictops.lab.switchsim.spec import PLATFORMS as SIM_PLATFORMS
 from ictops.lab.switchsim.spec import DeviceSpec, SimSpec
 from ictops.project import Project
 
-FAULTS = ("auth-refuse", "no-banner", "stall", "drop", "truncate")
+FAULTS = ("auth-refuse", "no-banner", "stall", "drop", "truncate")  # of simulated switches
 SIM_PID = "switchsim.pid"
+SIM_MODULE = "ictops.lab.switchsim"
+DEFAULT_REBOOT_SECONDS = 3.0
 
 
 def is_loopback(address: str) -> bool:
@@ -96,7 +98,7 @@ class LabPaths:
             address=host.hostname,
             port=host.port,
             host_key=paths.inside("etc/ssh/ssh_host_ed25519_key"),
-            pid_file=paths.inside("run/ictops-lab/sshd.pid"),
+            pid_file=paths.inside(roots.SSHD_PID),
             config_file=paths.inside(f"{roots.LAB_ETC}/sshd_config"),
             log_file=paths.inside("var/log/ictops-lab/sshd.log"),
             authorized_keys=paths.inside(f"{roots.LAB_ETC}/authorized_keys"),
@@ -127,6 +129,14 @@ def root_profile(host: Host) -> str:
     return profile
 
 
+def reboot_seconds(host: Host) -> float:
+    """How long a reboot of the lab server takes (``lab: {reboot_seconds: N}``, default 3)."""
+    value = _lab_data(host).get("reboot_seconds", DEFAULT_REBOOT_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
+        raise LabError(f"host {host.name}: lab.reboot_seconds must be a number of seconds (0-3600)")
+    return float(value)
+
+
 @dataclass(frozen=True)
 class DeviceStatus:
     name: str
@@ -149,6 +159,7 @@ class Lab:
         self.rooted = [h for h in self.servers if root_kind(h)]  # validates lab.root early
         for h in self.rooted:
             root_profile(h)
+            reboot_seconds(h)
         unsupported = sorted({h.platform_name for h in self.switches} - set(SIM_PLATFORMS))
         if unsupported:
             names = [h.name for h in self.switches if h.platform_name in unsupported]
@@ -199,15 +210,7 @@ class Lab:
         return SimSpec(log_file=str(self.paths.sim_log), faults_dir=str(self.paths.faults), devices=devices)
 
     def _sim_pid(self) -> int | None:
-        try:
-            pid = int(self.paths.sim_pid.read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return None
-        return pid if b"ictops.lab.switchsim" in cmdline else None
+        return daemon.pid_of(self.paths.sim_pid, SIM_MODULE)
 
     def _start_switches(self, timeout: float) -> int:
         """Start (or restart, when the device list changed) the simulator. Returns #started."""
@@ -224,15 +227,7 @@ class Lab:
         self.paths.root.mkdir(parents=True, exist_ok=True)
         spec.write(self.paths.sim_spec)
         os.chmod(self.paths.sim_spec, 0o600)  # it holds the lab's switch passwords
-        with open(self.paths.sim_log, "ab") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "ictops.lab.switchsim", str(self.paths.sim_spec)],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,  # Ctrl-C in the terminal must not stop the lab
-            )
-        self.paths.sim_pid.write_text(f"{proc.pid}\n")
+        proc = daemon.spawn(SIM_MODULE, [str(self.paths.sim_spec)], self.paths.sim_pid, self.paths.sim_log)
         targets = [(h.hostname, h.port) for h in self.switches]
         not_ready = self._wait_ready(targets, timeout, proc)
         if not_ready:
@@ -258,20 +253,16 @@ class Lab:
         return not_ready
 
     def _stop_switches(self, timeout: float) -> bool:
-        pid = self._sim_pid()
-        if pid is None:
-            self.paths.sim_pid.unlink(missing_ok=True)
-            return False
-        os.kill(pid, signal.SIGTERM)
-        if not _wait_gone(pid, timeout):
-            os.kill(pid, signal.SIGKILL)
-            _wait_gone(pid, 2.0)
-        self.paths.sim_pid.unlink(missing_ok=True)
-        return True
+        return daemon.stop(self.paths.sim_pid, SIM_MODULE, timeout)
 
     # --- servers ------------------------------------------------------------------------------
-    def _server_specs(self, user: str) -> list[sshd.SshdSpec]:
-        return [self.paths.sshd_spec(h, user) for h in self.servers]
+    def _root_fleet(self) -> RootFleet:
+        servers = []
+        for h in self.rooted:
+            spec = self.paths.sshd_spec(h, sshd.LAB_USER)
+            server = rooted_server(h.name, self.paths.root_paths(h), spec, reboot_seconds(h))
+            servers.append((server, root_profile(h)))
+        return RootFleet(self.paths.root, servers)
 
     def _start_servers(self, timeout: float) -> int:
         if not self.servers:
@@ -280,36 +271,16 @@ class Lab:
             raise LabError(f"{sshd.SSHD} is missing; install it: apt-get install -y openssh-server")
         user = sshd.ensure_lab_user()
         sshd.ensure_client_key(self.paths.root)
-        self._prepare_roots()
-        todo = [s for s in self._server_specs(user) if not sshd.sshd_running(s.pid_file)]
+        started = 0
+        if self.rooted:
+            started = self._root_fleet().up(self.paths.root / "authorized_keys", timeout)
+        plain = [self.paths.sshd_spec(h, user) for h in self.servers if h not in self.rooted]
+        todo = [s for s in plain if not sshd.sshd_running(s.pid_file)]
         for spec in todo:
             sshd.write_config(spec)
         if todo:
             sshd.start_sshd(todo, timeout=timeout)
-        return len(todo)
-
-    def _prepare_roots(self) -> None:
-        """Mount (and at first use create) the Debian root of each rooted server."""
-        if not self.rooted:
-            return
-        base = roots.ensure_base()
-        for h in self.rooted:
-            paths = self.paths.root_paths(h)
-            roots.mount_root(paths, base)
-            if not roots.is_created(paths):
-                roots.personalise(paths, h.name, root_profile(h))
-            roots.install_authorized_keys(paths, self.paths.root / "authorized_keys")
-
-    def _stop_roots(self, timeout: float) -> int:
-        """Stop what runs in each root under state/lab/roots/ and unmount it. Returns #roots."""
-        dirs = sorted(d for d in self.paths.roots.glob("*") if d.is_dir()) if self.paths.roots.is_dir() else []
-        count = 0
-        for d in dirs:
-            paths = roots.RootPaths(d)
-            if roots.mounts_under(d):
-                roots.unmount_root(paths, timeout)
-                count += 1
-        return count
+        return started + len(todo)
 
     # --- the verbs ----------------------------------------------------------------------------
     def up(self, timeout: float = 15.0) -> tuple[int, int]:
@@ -323,20 +294,29 @@ class Lab:
     def down(self, timeout: float = 5.0) -> tuple[int, int]:
         """Stop every lab device of this project. Returns (servers, switch processes) stopped."""
         pid_files = sorted((self.paths.root / "servers").glob("*/sshd.pid"))
-        pid_files += sorted(self.paths.roots.glob("*/merged/run/ictops-lab/sshd.pid"))
         running = [p for p in pid_files if sshd.sshd_running(p)]
         sshd.stop_sshd(running, timeout=timeout)
         for p in pid_files:
             p.unlink(missing_ok=True)
-        self._stop_roots(timeout)
-        return len(running), int(self._stop_switches(timeout))
+        rooted = self._root_fleet().down(timeout)
+        return len(running) + rooted, int(self._stop_switches(timeout))
 
     def fault(self, name: str) -> str | None:
-        return read_fault(self.paths.faults, name)
+        return read_fault(self.paths.faults, name) or server_fault(self.paths.faults, name)
 
     def set_fault(self, host: Host, mode: str | None) -> None:
+        if host in self.rooted and mode in (None, *SERVER_FAULTS):
+            path = self.paths.faults / host.name
+            if mode is None:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write(path, mode + "\n")
+            return
         if host not in self.switches:
-            raise LabError(f"{host.name} is not a simulated switch; faults apply to lab switches only")
+            raise LabError(
+                f"{host.name} is not a simulated switch: fault '{mode}' does not apply "
+                f"(servers in their own Debian root take {', '.join(SERVER_FAULTS)})"
+            )
         if mode is not None and mode not in FAULTS:
             raise LabError(f"unknown fault '{mode}'; use one of {', '.join(FAULTS)} or 'none'")
         set_fault(self.paths.faults, host.name, mode)
@@ -353,28 +333,8 @@ class Lab:
                 profile = roots.profile_of(paths) if mounted else None
                 root = f"{root_kind(h)}/{profile or root_profile(h)} ({'mounted' if mounted else 'not mounted'})"
             address = f"{h.hostname}:{h.port}"
-            result.append(DeviceStatus(h.name, "server", address, sshd.sshd_running(spec.pid_file), root=root))
+            running = sshd.sshd_running(spec.pid_file)
+            result.append(DeviceStatus(h.name, "server", address, running, self.fault(h.name), root))
         for h in self.switches:
             result.append(DeviceStatus(h.name, "switch", f"{h.hostname}:{h.port}", sim_up, self.fault(h.name)))
         return result
-
-
-def _wait_gone(pid: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    waiter = Event()
-    while time.monotonic() < deadline:
-        try:
-            os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-        except ChildProcessError:
-            pass
-        if not Path(f"/proc/{pid}").exists() or _zombie(pid):
-            return True
-        waiter.wait(0.02)
-    return False
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except (OSError, IndexError):
-        return True

@@ -4,38 +4,44 @@ A lab server whose inventory data says ``lab: {root: debian}`` runs its sshd ins
 root (``chroot ROOT /usr/sbin/sshd ...``), so it has its own /etc, packages and logs:
 
 - the base: ``debootstrap --variant=minbase`` of bookworm with openssh-server, sudo, chrony,
-  rsyslog, logrotate and ca-certificates, built once per machine into a temporary directory
-  and renamed to ``/var/cache/ictops-lab/bookworm-base`` (a killed build never leaves a half
-  base; a lock keeps two builders apart). It holds the lab user ``ictops`` with passwordless
-  sudo, ``exit 101`` in policy-rc.d and no SSH host keys (each server makes its own).
+  rsyslog, logrotate and ca-certificates, built once per machine into the cache
+  (``ictops.lab.cache``: ``/var/cache/ictops-lab/bookworm-base``). It holds the lab user
+  ``ictops`` with passwordless sudo and no SSH host keys (each server makes its own). The
+  layers a server stacks on it (apt repository, profile packages) are ``ictops.lab.layers``.
 - per server, under ``state/lab/roots/<host>/``: ``upper/`` + ``work/`` + ``merged/``
-  (the overlay), a small ``/dev`` (tmpfs with device nodes, its own devpts) and ``/proc``.
-  At creation the server gets its hostname, its host key and the files of its profile
-  (``ictops/data/lab_roots/<profile>/``, copied over the root's /etc).
+  (the overlay), a small ``/dev`` (tmpfs with device nodes, its own devpts), ``/proc`` and a
+  tmpfs ``/run``. At creation the server gets its hostname, its host key and the files of its
+  profile (``ictops/data/lab_roots/<profile>/``, copied over the root's /etc).
 
 Everything mounted under a root is unmounted by :func:`unmount_root`; processes still
-running inside a root are ended first (:func:`kill_processes_in`).
+running inside a root are ended first (:func:`kill_processes_in`). Booting, halting and
+rebooting a server are ``ictops.lab.boot``.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import shutil
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from threading import Event
 
 from ictops.errors import LabError
-
-CACHE_DIR = Path("/var/cache/ictops-lab")
+from ictops.lab.cache import CACHE_DIR, build_once
+from ictops.lab.mounts import (
+    MS_NODEV,
+    MS_NOSUID,
+    mount,
+    mounts,
+    mounts_under,
+    unmount_all_under,
+)
+from ictops.lab.run import run
 SUITE = "bookworm"
 BASE_NAME = f"{SUITE}-base"
 INCLUDE = ("openssh-server", "sudo", "chrony", "rsyslog", "logrotate", "ca-certificates")
@@ -45,6 +51,7 @@ ROOT_KINDS = ("debian",)
 PROFILES = ("typical", "compliant", "noncompliant")
 LAB_ETC = "etc/ictops-lab"  # the lab's own sshd config and authorized key, inside a root
 CREATED_MARK = f"{LAB_ETC}/created"
+SSHD_PID = "run/ictops-lab/sshd.pid"  # inside a root (in its /run: gone after a reboot)
 # (name, major, minor): the devices an sshd session and its tools need
 DEVICES = (
     ("null", 1, 3),
@@ -61,26 +68,6 @@ DEV_LINKS = (
     ("stderr", "/proc/self/fd/2"),
     ("ptmx", "pts/ptmx"),
 )
-
-
-def _run(
-    argv: list[str], what: str, timeout: float | None = None
-) -> subprocess.CompletedProcess[str]:
-    try:
-        proc = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise LabError(f"{what} did not finish within {timeout:.0f}s") from None
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise LabError(f"{what} failed: {detail[-1] if detail else f'exit {proc.returncode}'}")
-    return proc
 
 
 # --- the base -----------------------------------------------------------------------------------
@@ -114,14 +101,6 @@ def base_dir(cache: Path = CACHE_DIR) -> Path:
     return cache / BASE_NAME
 
 
-@contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)  # released when the file closes, even if we are killed
-        yield
-
-
 def ensure_base(cache: Path = CACHE_DIR, mirror: str | None = None, timeout: float = 900) -> Path:
     """The cached base root, built first if missing. Raises LabError when it cannot be built."""
     base = base_dir(cache)
@@ -131,33 +110,14 @@ def ensure_base(cache: Path = CACHE_DIR, mirror: str | None = None, timeout: flo
         raise LabError("Debian roots for lab servers need root (debootstrap, mount, chroot)")
     if not shutil.which("debootstrap"):
         raise LabError("debootstrap is missing; install it: apt-get install -y debootstrap")
-    with _lock(cache / ".build.lock"):
-        if base.is_dir():  # another process built it while we waited
-            return base
-        for stale in cache.glob(f".{BASE_NAME}.tmp-*"):  # left by a killed build
-            unmount_all_under(stale)
-            shutil.rmtree(stale, ignore_errors=True)
-        tmp = cache / f".{BASE_NAME}.tmp-{os.getpid()}"
-        try:
-            _run(
-                [
-                    "debootstrap",
-                    "--variant=minbase",
-                    f"--include={','.join(INCLUDE)}",
-                    SUITE,
-                    str(tmp),
-                    mirror or apt_mirror(),
-                ],
-                f"debootstrap {SUITE} (from {mirror or apt_mirror()})",
-                timeout=timeout,
-            )
-            _prepare_base(tmp)
-            os.rename(tmp, base)
-        finally:
-            if tmp.exists():
-                unmount_all_under(tmp)
-                shutil.rmtree(tmp, ignore_errors=True)
-    return base
+    source = mirror or apt_mirror()
+
+    def build(tmp: Path) -> None:
+        argv = ["debootstrap", "--variant=minbase", f"--include={','.join(INCLUDE)}", SUITE]
+        run([*argv, str(tmp), source], f"debootstrap {SUITE} (from {source})", timeout=timeout)
+        _prepare_base(tmp)
+
+    return build_once(cache, BASE_NAME, build)
 
 
 def _prepare_base(root: Path) -> None:
@@ -169,18 +129,18 @@ def _prepare_base(root: Path) -> None:
     for key in (root / "etc/ssh").glob("ssh_host_*"):
         key.unlink()
     chroot = ["chroot", str(root)]
-    _run([*chroot, "useradd", "-m", "-s", "/bin/sh", LAB_USER], f"creating {LAB_USER} in the base")
-    _run([*chroot, "usermod", "-p", "*", LAB_USER], f"unlocking {LAB_USER} in the base")
+    run([*chroot, "useradd", "-m", "-s", "/bin/sh", LAB_USER], f"creating {LAB_USER} in the base")
+    run([*chroot, "usermod", "-p", "*", LAB_USER], f"unlocking {LAB_USER} in the base")
     sudoers = root / "etc/sudoers.d/ictops-lab"
     sudoers.write_text(f"{LAB_USER} ALL=(ALL) NOPASSWD:ALL\n")
     sudoers.chmod(0o440)
-    _run(
+    run(
         [*chroot, "visudo", "-c", "-f", "/etc/sudoers.d/ictops-lab"],
         "checking the base's sudoers rule",
     )
     for directory in ("run/sshd", LAB_ETC, "var/log/ictops-lab", "run/ictops-lab"):
         (root / directory).mkdir(parents=True, exist_ok=True)
-    _run([*chroot, "apt-get", "clean"], "cleaning the base's apt cache")
+    run([*chroot, "apt-get", "clean"], "cleaning the base's apt cache")
 
 
 # --- per server ---------------------------------------------------------------------------------
@@ -207,55 +167,25 @@ class RootPaths:
         return self.merged / path.lstrip("/")
 
 
-def mounts() -> list[str]:
-    """Mount points of this machine, in /proc/mounts order (octal escapes decoded)."""
-    points = []
-    for line in _read(Path("/proc/mounts")).splitlines():
-        fields = line.split()
-        if len(fields) >= 2:
-            points.append(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1]))
-    return points
-
-
-def mounts_under(path: Path) -> list[str]:
-    """Mount points at or below ``path``, deepest first (the order to unmount them)."""
-    top = str(path.resolve())
-    found = [m for m in mounts() if m == top or m.startswith(top + "/")]
-    return sorted(set(found), key=lambda m: (-m.count("/"), m))
-
-
-def unmount_all_under(path: Path) -> int:
-    """Unmount everything at or below ``path``; a busy mount is detached lazily. Returns #."""
-    count = 0
-    for point in mounts_under(path):
-        if subprocess.run(["umount", point], capture_output=True, check=False).returncode != 0:
-            subprocess.run(["umount", "-l", point], capture_output=True, check=False)
-        count += 1
-    return count
-
-
 def is_mounted(paths: RootPaths) -> bool:
     return str(paths.merged.resolve()) in mounts()
 
 
-def mount_root(paths: RootPaths, base: Path) -> None:
-    """Mount the server's overlay, /dev and /proc (whatever of them is not mounted yet)."""
+def mount_root(paths: RootPaths, lowers: Sequence[Path]) -> None:
+    """Mount the server's overlay on ``lowers`` (top first, the base last), its /dev, /proc and
+    a fresh /run (a tmpfs, as on every Debian system: what is in /run is gone after a reboot).
+    What is mounted already stays as it is."""
     for directory in (paths.upper, paths.work, paths.merged):
         directory.mkdir(parents=True, exist_ok=True)
     merged = paths.merged.resolve()
-    if not is_mounted(paths):
-        options = f"lowerdir={base.resolve()},upperdir={paths.upper.resolve()},workdir={paths.work.resolve()}"
-        _run(
-            ["mount", "-t", "overlay", "overlay", "-o", options, str(merged)],
-            f"mounting the root {merged}",
-        )
     present = set(mounts())
+    if str(merged) not in present:
+        lower = ":".join(str(p.resolve()) for p in lowers)
+        options = f"lowerdir={lower},upperdir={paths.upper.resolve()},workdir={paths.work.resolve()}"
+        mount("overlay", merged, "overlay", 0, options)
     dev = merged / "dev"
     if str(dev) not in present:
-        _run(
-            ["mount", "-t", "tmpfs", "-o", "mode=755,size=1m,nosuid", "ictops-dev", str(dev)],
-            f"mounting {dev}",
-        )
+        mount("ictops-dev", dev, "tmpfs", MS_NOSUID, "mode=755,size=1m")
         for name, major, minor in DEVICES:
             os.mknod(dev / name, 0o666 | 0o020000, os.makedev(major, minor))  # S_IFCHR
             os.chmod(dev / name, 0o666)  # mknod honours the umask
@@ -265,20 +195,16 @@ def mount_root(paths: RootPaths, base: Path) -> None:
         (dev / "shm").mkdir(mode=0o1777)
         os.chmod(dev / "shm", 0o1777)
     if str(dev / "pts") not in present:
-        _run(
-            [
-                "mount",
-                "-t",
-                "devpts",
-                "-o",
-                "newinstance,ptmxmode=0666,mode=0620,gid=5",
-                "ictops-devpts",
-                str(dev / "pts"),
-            ],
-            f"mounting {dev}/pts",
-        )
+        options = "newinstance,ptmxmode=0666,mode=0620,gid=5"
+        mount("ictops-devpts", dev / "pts", "devpts", MS_NOSUID, options)
     if str(merged / "proc") not in present:
-        _run(["mount", "-t", "proc", "proc", str(merged / "proc")], f"mounting {merged}/proc")
+        mount("proc", merged / "proc", "proc", MS_NOSUID | MS_NODEV)
+    run_dir = merged / "run"
+    if str(run_dir) not in present:
+        mount("ictops-run", run_dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=32m")
+        for name, mode in (("sshd", 0o755), ("lock", 0o1777), ("ictops-lab", 0o755)):
+            (run_dir / name).mkdir(exist_ok=True)
+            os.chmod(run_dir / name, mode)
 
 
 def is_created(paths: RootPaths) -> bool:
@@ -300,7 +226,7 @@ def personalise(paths: RootPaths, hostname: str, profile: str) -> None:
     _copy_profile(profile, paths.merged)
     key = paths.inside("etc/ssh/ssh_host_ed25519_key")
     if not key.exists():
-        _run(
+        run(
             [
                 "ssh-keygen",
                 "-q",
@@ -352,9 +278,11 @@ def install_authorized_keys(paths: RootPaths, authorized_keys: Path) -> Path:
 
 
 # --- stopping -----------------------------------------------------------------------------------
-def processes_in(merged: Path) -> list[int]:
-    """Processes whose root directory is ``merged`` (the root's sshd, sessions, daemons)."""
-    top = str(merged.resolve())
+def processes_in(*merged: Path) -> list[int]:
+    """Processes whose root directory is one of ``merged`` (the roots' sshd, sessions,
+    daemons); one look at /proc for all of them."""
+    tops = tuple(str(m.resolve()) for m in merged)
+    inside = tuple(top + "/" for top in tops)
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) != os.getpid():
@@ -362,24 +290,23 @@ def processes_in(merged: Path) -> list[int]:
                 root = os.readlink(f"/proc/{entry}/root")
             except OSError:
                 continue
-            if root == top or root.startswith(top + "/"):
+            if root in tops or root.startswith(inside):
                 pids.append(int(entry))
     return pids
 
 
-def kill_processes_in(merged: Path, timeout: float = 5.0) -> int:
-    """SIGTERM every process inside the root, SIGKILL what is left at the deadline. Returns #."""
-    pids = processes_in(merged)
-    if not pids:
+def kill_processes_in(*merged: Path, timeout: float = 5.0) -> int:
+    """SIGTERM every process inside the roots, SIGKILL what is left at the deadline. Returns #."""
+    if not merged or not (pids := processes_in(*merged)):
         return 0
     _signal(pids, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     waiter = Event()
-    while (left := processes_in(merged)) and time.monotonic() < deadline:
+    while (left := processes_in(*merged)) and time.monotonic() < deadline:
         waiter.wait(0.02)  # poll with a deadline
     if left:
         _signal(left, signal.SIGKILL)
-        while processes_in(merged) and time.monotonic() < deadline + 2.0:
+        while processes_in(*merged) and time.monotonic() < deadline + 2.0:
             waiter.wait(0.02)
     return len(pids)
 
@@ -396,5 +323,5 @@ def unmount_root(paths: RootPaths, timeout: float = 5.0) -> int:
     """End the processes inside the root and unmount its /proc, /dev and overlay. Returns #
     mounts removed. The upper layer stays: the next ``lab up`` finds the server as it was."""
     if paths.merged.exists():
-        kill_processes_in(paths.merged, timeout)
+        kill_processes_in(paths.merged, timeout=timeout)
     return unmount_all_under(paths.dir)

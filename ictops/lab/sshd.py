@@ -31,6 +31,7 @@ from pathlib import Path
 from threading import Event
 
 from ictops.errors import LabError
+from ictops.lab.run import run
 
 SSHD = "/usr/sbin/sshd"
 LAB_USER = "ictops"
@@ -63,14 +64,6 @@ class SshdSpec:
         return "/" + str(path.resolve().relative_to(self.root.resolve()))
 
 
-def _run(argv: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(list(argv), capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise LabError(f"{what} failed: {detail[-1] if detail else f'exit {proc.returncode}'}")
-    return proc
-
-
 def ensure_lab_user() -> str:
     """The login user of the lab servers: ``ictops`` when root (created if needed), else the
     current user."""
@@ -79,9 +72,9 @@ def ensure_lab_user() -> str:
     try:
         pwd.getpwnam(LAB_USER)
     except KeyError:
-        _run(["useradd", "-m", "-s", "/bin/sh", LAB_USER], f"creating the user {LAB_USER}")
+        run(["useradd", "-m", "-s", "/bin/sh", LAB_USER], f"creating the user {LAB_USER}")
     # useradd leaves the account locked ("!"): with UsePAM no, sshd refuses even key logins.
-    _run(["usermod", "-p", "*", LAB_USER], f"unlocking the user {LAB_USER}")
+    run(["usermod", "-p", "*", LAB_USER], f"unlocking the user {LAB_USER}")
     _ensure_sudo(LAB_USER)
     return LAB_USER
 
@@ -111,7 +104,7 @@ def ensure_client_key(lab_dir: Path) -> Path:
     lab_dir.mkdir(parents=True, exist_ok=True)
     key = lab_dir / "id_ed25519"
     if not key.is_file():
-        _run(
+        run(
             ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ictops-lab", "-f", str(key)],
             "creating the lab client key",
         )
@@ -128,7 +121,7 @@ def _ensure_host_key(path: Path) -> None:
     if path.is_file():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    _run(
+    run(
         ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ictops-lab-host", "-f", str(path)],
         f"creating the host key {path}",
     )
@@ -194,7 +187,7 @@ def start_sshd(specs: Sequence[SshdSpec], timeout: float = 10.0) -> None:
         spec.log_file.write_text("")  # one start per log: old errors would mislead
         argv = [SSHD, "-f", spec.seen(spec.config_file), "-E", spec.seen(spec.log_file)]
         if spec.root is not None:
-            argv = _in_root(spec.root, argv)
+            argv = in_root(spec.root, argv)
         procs.append((spec, subprocess.Popen(argv, stdin=subprocess.DEVNULL)))
     deadline = time.monotonic() + timeout
     failed: list[str] = []
@@ -241,7 +234,7 @@ def _wait_pid_file(spec: SshdSpec, deadline: float) -> bool:
         waiter.wait(POLL)
 
 
-def _in_root(root: Path, argv: list[str]) -> list[str]:
+def in_root(root: Path, argv: list[str]) -> list[str]:
     """``argv`` run chrooted in ``root``, in its own UTS namespace named as the root's
     /etc/hostname (so ``hostname`` and sudo's host lookup give the server's own name)."""
     try:

@@ -1,15 +1,7 @@
-"""Lab servers in their own Debian roots (debootstrap + overlayfs + chroot sshd), 127.0.18.1-3.
-
-The base root is built once per machine (~45 s, cached in /var/cache/ictops-lab); every later
-run only mounts three overlays.
-"""
+"""Lab servers in their own Debian roots (debootstrap + overlayfs + chroot sshd), 127.N.18.1-3."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -18,10 +10,9 @@ from ictops.compliance import evaluate, load_pack
 from ictops.compliance.evidence import LiveEvidence
 from ictops.compliance.verdicts import Verdict
 from ictops.connections.server import open_server_session
-from ictops.errors import LabError
 from ictops.facts import Facts
 from ictops.lab import roots
-from tests.integration.district import make_project, start_district, stop_district
+from tests.integration.lab.rooted import rooted_district
 from tests.net import LAB
 
 pytestmark = pytest.mark.lab
@@ -44,47 +35,11 @@ OFFLINE_LNX = [
 ]
 
 
-def _hosts_yaml() -> str:
-    return "".join(
-        f"{name}:\n  hostname: {ADDRESSES[name]}\n  groups: [servers, school_a]\n"
-        f"  data: {{lab: {{root: debian, profile: {profile}}}}}\n"
-        for name, profile in PROFILES.items()
-    )
-
-
-def _require_roots() -> None:
-    if os.geteuid() != 0:
-        pytest.skip("Debian roots need root (mount, chroot)")
-    if not Path("/usr/sbin/sshd").exists():
-        pytest.skip("openssh-server is not installed (make test installs it)")
-    if roots.base_dir().is_dir():
-        return
-    if not shutil.which("debootstrap"):
-        pytest.skip("debootstrap is not installed (make test installs it)")
-    mirror = urllib.parse.urlparse(roots.apt_mirror())
-    try:
-        socket.create_connection((mirror.hostname, mirror.port or 80), timeout=5).close()
-    except OSError as exc:
-        pytest.skip(
-            f"no cached base root and debootstrap cannot reach the mirror {mirror.hostname}: {exc}"
-        )
-    try:
-        roots.ensure_base()
-    except LabError as exc:
-        pytest.skip(f"debootstrap could not build the base root: {exc}")
-
-
 @pytest.fixture(scope="module")
 def rooted(tmp_path_factory):
-    _require_roots()
-    project = make_project(
-        tmp_path_factory.mktemp("roots"), servers=[], cisco=[], huawei=[], extra_hosts=_hosts_yaml()
-    )
-    district = start_district(project)
-    try:
+    servers = {name: (ADDRESSES[name], profile) for name, profile in PROFILES.items()}
+    with rooted_district(tmp_path_factory.mktemp("roots"), servers) as district:
         yield district
-    finally:
-        stop_district(district)
 
 
 def _outputs(district, command: str, *args: str) -> dict[str, str]:

@@ -67,8 +67,10 @@ def test_config_of_a_rooted_sshd_uses_paths_inside_the_root(tmp_path):
 
 
 def test_mounts_under_is_deepest_first(monkeypatch):
+    from ictops.lab import mounts
+
     monkeypatch.setattr(
-        roots,
+        mounts,
         "mounts",
         lambda: ["/", "/s/r/merged", "/s/r/merged/dev", "/s/r/merged/dev/pts", "/s/other"],
     )
