@@ -9,6 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ictops.cli.output import print_json, stdout
+from ictops.lab.supervisor import SERVER_FAULTS
+from ictops.lab.switchsim.faults import FAULT_MODES
 
 
 def _lab(app):
@@ -79,23 +81,22 @@ def status(app, as_json):
 
 @lab.command("fault")
 @click.argument("host")
-@click.argument(
-    "mode",
-    type=click.Choice(["auth-refuse", "no-banner", "stall", "drop", "truncate", "reboot-hang", "none"]),
-)
+@click.argument("mode", type=click.Choice([*FAULT_MODES, *SERVER_FAULTS, "none"]))
 @click.pass_obj
 def fault(app, host, mode):
     """Make lab device HOST misbehave (for tests), or 'none' to heal it.
 
     \b
     simulated switches:
-    auth-refuse  every login fails
-    no-banner    accepts TCP, never speaks SSH
-    stall        long output stops half-way and hangs
-    drop         long output stops half-way and the connection closes
-    truncate     the running-config comes back cut off (no 'end')
+    auth-refuse    every login fails
+    auth-stall     the password is never answered
+    channel-stall  the login succeeds, the session channel never opens
+    no-banner      accepts TCP, never speaks SSH
+    stall          long output stops half-way and hangs
+    drop           long output stops half-way and the connection closes
+    truncate       the running-config comes back cut off (no 'end')
     servers in their own Debian root:
-    reboot-hang  after a reboot the server stays down until 'ictops lab up'
+    reboot-hang    after a reboot the server stays down until 'ictops lab up'
     """
     inv = app.inventory()
     _lab(app).set_fault(inv.host(host), None if mode == "none" else mode)

@@ -1,4 +1,13 @@
-"""Fault modes: a per-device file that tests set and clear while the simulator runs."""
+"""Fault modes: a per-device file that tests set and clear while the simulator runs.
+
+auth-refuse   every login fails
+auth-stall    the password is never answered (the client's auth timeout must fire)
+channel-stall the login succeeds, the session channel is never opened
+no-banner     accepts TCP, never speaks SSH
+stall         long output stops half-way and hangs
+drop          long output stops half-way and the connection closes
+truncate      the running-config comes back cut off (no 'end')
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,9 @@ import os
 import tempfile
 from pathlib import Path
 
-FAULT_MODES = ("auth-refuse", "no-banner", "stall", "drop", "truncate")
+FAULT_MODES = (
+    "auth-refuse", "auth-stall", "channel-stall", "no-banner", "stall", "drop", "truncate"
+)
 
 
 def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:

@@ -7,6 +7,7 @@ import hmac
 import logging
 import os
 import socket
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,13 +45,14 @@ class _Runtime:
 
 
 class _Server(asyncssh.SSHServer):
-    """One SSH connection: password auth against the spec, unless the device refuses all."""
+    """One SSH connection: password auth against the spec, unless a fault says otherwise."""
 
     def __init__(self, runtime: _Runtime):
         self.runtime = runtime
         self.conn: asyncssh.SSHServerConnection | None = None
         self.username = ""
         self.refuse = False
+        self.closed = asyncio.Event()  # set when the client goes: ends every stall
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
@@ -58,6 +60,7 @@ class _Server(asyncssh.SSHServer):
         self.runtime.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.closed.set()
         if self.conn is not None:
             self.runtime.connections.discard(self.conn)
 
@@ -68,8 +71,11 @@ class _Server(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return True
 
-    def validate_password(self, username: str, password: str) -> bool:
+    def validate_password(self, username: str, password: str) -> bool | Awaitable[bool]:
         spec = self.runtime.spec
+        if self.runtime.fault() == "auth-stall":
+            log.info("%s: auth-stall: the password is never answered", spec.name)
+            return self._stall(False)
         ok = hmac.compare_digest(username, spec.username) & hmac.compare_digest(
             password.encode(), spec.password.encode()
         )
@@ -78,9 +84,17 @@ class _Server(asyncssh.SSHServer):
             return False
         return True
 
-    def session_requested(self) -> asyncssh.SSHServerSession[str]:
+    def session_requested(self) -> asyncssh.SSHServerSession[str] | Awaitable[bool]:
         assert self.conn is not None
+        if self.runtime.fault() == "channel-stall":
+            log.info("%s: channel-stall: the channel is never opened", self.runtime.spec.name)
+            return self._stall(False)
         return _Session(self.runtime, self.username, self.conn)
+
+    async def _stall(self, answer: bool) -> bool:
+        """Never answer while the client stays; asyncssh awaits this before it replies."""
+        await self.closed.wait()
+        return answer
 
 
 class _Session(asyncssh.SSHServerSession[str]):
