@@ -18,18 +18,18 @@ from ictops.project import Project
 Opener = Callable[[Host, Project], Any]
 
 
-def _default_opener(host: Host, project: Project) -> Any:
-    from ictops.connections.factory import open_session
-
-    return open_session(host, project)
-
-
 class SessionPool:
     """Sessions of one run, by host name. Thread-safe; each host is used by one worker."""
 
     def __init__(self, project: Project, opener: Opener | None = None):
         self.project = project
-        self._opener = opener or _default_opener
+        if opener is None:
+            # Here, in the thread that starts the run: imported in its worker threads, the
+            # transports (paramiko, netmiko) race and deadlock (issue 8, #10).
+            from ictops.connections.factory import open_session
+
+            opener = open_session
+        self._opener: Opener = opener
         self._sessions: dict[str, Any] = {}
         self._failures: dict[str, SessionError] = {}
         self._lock = threading.Lock()
