@@ -20,6 +20,22 @@ class Timeouts:
     command: float = 60.0
 
 
+MiB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bytes a host may make ictops hold in memory (docs/security.md).
+
+    output: one command's output kept (stdout and stderr each); the rest is counted, said
+    to be cut, and only written where asked (``ictops cmd --output-dir``).
+    file: one file read from the host (SFTP or sudo cat); a bigger file is refused.
+    """
+
+    output: int = 4 * MiB
+    file: int = 16 * MiB
+
+
 @dataclass(frozen=True)
 class School:
     name: str  # Thai name, e.g. โรงเรียนบ้านหนองบัว
@@ -41,6 +57,7 @@ class Host:
     sudo: bool = False
     sudo_password: SecretRef | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
+    limits: Limits = field(default_factory=Limits)
     role: str | None = None  # server, switch, router, ap
     site: str | None = None
     district: str | None = None

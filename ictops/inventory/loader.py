@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from pydantic import BaseModel, ValidationError
 
 from ictops.errors import InputError, InputErrors, InventoryError
-from ictops.inventory.host import Host, School, Timeouts
+from ictops.inventory.host import Host, Limits, School, Timeouts
 from ictops.inventory.inventory import Inventory
 from ictops.inventory.schema import DefaultsModel, GroupModel, HostModel, SecretRefModel
 from ictops.platforms import platforms
@@ -27,6 +27,7 @@ _SCALARS = (
 )
 _SECRETS = ("password", "enable_secret", "sudo_password")
 _TIMEOUT_KEYS = tuple(f.name for f in dc_fields(Timeouts))
+_LIMIT_KEYS = tuple(f.name for f in dc_fields(Limits))
 
 
 def _read(directory: Path, name: str, root: Path, required: bool) -> YamlDoc | None:
@@ -177,6 +178,18 @@ def _deep_merge(into: dict[str, Any], layer: Mapping[str, Any]) -> None:
             into[key] = value
 
 
+def _section(layers: list[tuple[BaseModel, str]], name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Each key of a nested section (timeouts, limits) from the first layer that sets it."""
+    values: dict[str, Any] = {}
+    for key in keys:
+        for model, _ in layers:
+            section = getattr(model, name)
+            if section is not None and getattr(section, key) is not None:
+                values[key] = getattr(section, key)
+                break
+    return values
+
+
 def _resolve_host(
     name: str,
     host: HostModel,
@@ -192,13 +205,8 @@ def _resolve_host(
         secrets[key] = next(
             (_secret(getattr(m, key), src) for m, src in layers if getattr(m, key) is not None), None
         )
-    timeouts: dict[str, float] = {}
-    for key in _TIMEOUT_KEYS:
-        for model, _ in layers:
-            t = model.timeouts
-            if t is not None and getattr(t, key) is not None:
-                timeouts[key] = getattr(t, key)
-                break
+    timeouts = _section(layers, "timeouts", _TIMEOUT_KEYS)
+    limits = _section(layers, "limits", _LIMIT_KEYS)
     data: dict[str, Any] = {}
     for model, _ in reversed(layers):
         _deep_merge(data, model.data)
@@ -215,6 +223,7 @@ def _resolve_host(
         sudo=bool(values["sudo"]),
         sudo_password=secrets["sudo_password"],
         timeouts=Timeouts(**timeouts),
+        limits=Limits(**limits),
         role=values["role"],
         site=values["site"],
         district=values["district"],

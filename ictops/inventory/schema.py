@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ByteSize, Field, field_validator, model_validator
 
 from ictops.validation import StrictModel
 
@@ -47,6 +47,12 @@ class TimeoutsModel(StrictModel):
     channel: Optional[float] = Field(default=None, gt=0)
     command: Optional[float] = Field(default=None, gt=0)
 
+class LimitsModel(StrictModel):
+    """Sizes as bytes or with a unit: 4MiB, 512KiB, 1GiB."""
+
+    output: Optional[ByteSize] = Field(default=None, gt=0)
+    file: Optional[ByteSize] = Field(default=None, gt=0)
+
 class _Common(StrictModel):
     """Keys a host, a group and defaults.yaml may all set."""
 
@@ -60,6 +66,7 @@ class _Common(StrictModel):
     sudo: Optional[bool] = None
     sudo_password: Optional[SecretRefModel] = None
     timeouts: Optional[TimeoutsModel] = None
+    limits: Optional[LimitsModel] = None
     role: Optional[Literal["server", "switch", "router", "ap", "firewall"]] = None
     site: Optional[str] = None
     district: Optional[str] = None
