@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
+
+from pydantic import ByteSize
 
 from ictops.errors import IctopsError
 from ictops.results import ErrorKind
@@ -26,6 +28,11 @@ CONNECT_KINDS = frozenset(
 )
 
 
+def size(n: int) -> str:
+    """Bytes as a person reads them: 4.0MiB."""
+    return ByteSize(n).human_readable()
+
+
 class SessionError(IctopsError):
     """A transport failure on one host, with a kind and a message that says what to do."""
 
@@ -38,13 +45,14 @@ class SessionError(IctopsError):
 
 @dataclass(frozen=True)
 class CommandResult:
-    """What a server command returned."""
+    """What a command returned (on a switch: exit code 0, everything in stdout)."""
 
     command: str
     exit_code: int
     stdout: str
     stderr: str
     duration: float
+    cut: int = 0  # bytes received beyond the host's limits.output and not kept
 
     @property
     def ok(self) -> bool:
@@ -62,19 +70,25 @@ class ServerSession(Protocol):
         timeout: float | None = None,
         sudo: bool = False,
         stdin: bytes | None = None,
+        sink: BinaryIO | None = None,
     ) -> CommandResult:
         """Run a command (a shell string, or an argv list that is quoted for you).
 
         The command is stopped on the server when ``timeout`` passes (SessionError TIMEOUT).
-        A non-zero exit is not an exception: look at ``exit_code``.
+        A non-zero exit is not an exception: look at ``exit_code``. At most the host's
+        ``limits.output`` bytes of stdout and of stderr are kept (``cut`` counts the rest);
+        ``sink`` receives the whole output as it arrives.
         """
         ...
 
     def get_file(self, path: str, *, sudo: bool = False) -> bytes:
-        """Read a remote file. Raises FileNotFoundError when it does not exist."""
+        """Read a remote file of at most the host's ``limits.file`` bytes (bigger:
+        SessionError INVALID_OUTPUT). Raises FileNotFoundError when it does not exist."""
         ...
 
-    def put_file(self, path: str, data: bytes, *, mode: int | None = None, sudo: bool = False) -> None:
+    def put_file(
+        self, path: str, data: bytes, *, mode: int | None = None, sudo: bool = False
+    ) -> None:
         """Write a remote file atomically (temporary file, then rename)."""
         ...
 
@@ -85,8 +99,17 @@ class ServerSession(Protocol):
 class SwitchSession(Protocol):
     """A CLI session to a network switch, in enable mode."""
 
+    def run(
+        self, command: str, *, timeout: float | None = None, sink: BinaryIO | None = None
+    ) -> CommandResult:
+        """Run one exec command; its output without echo and prompt, cut at the host's
+        ``limits.output`` (``sink`` receives it whole). A command that leaves the exec
+        prompt (``configure terminal``) is COMMAND_FAILED and the session is brought back."""
+        ...
+
     def show(self, command: str, *, timeout: float | None = None) -> str:
-        """Run a show/display command and return its output (no prompt, no echo)."""
+        """The whole output of a show/display command (over ``limits.output``:
+        SessionError INVALID_OUTPUT)."""
         ...
 
     def configure(self, lines: Sequence[str], *, timeout: float | None = None) -> str:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import errno
 import socket
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import paramiko
-from netmiko.exceptions import (
-    NetmikoAuthenticationException,
-    NetmikoTimeoutException,
-    ReadException,
-    ReadTimeout,
-)
+from netmiko.exceptions import ReadException, ReadTimeout
 
 from ictops.connections.base import SessionError
 from ictops.results import ErrorKind
@@ -75,15 +70,8 @@ def classify(
             "check hostname in the inventory"
         )
 
-    # netmiko first: its exceptions subclass paramiko's.
-    if isinstance(exc, NetmikoAuthenticationException):
-        return ErrorKind.AUTH_FAILED, _auth_message(where)
-    if isinstance(exc, NetmikoTimeoutException):
-        if "TCP connection to device failed" in text or "DNS failure" in text:
-            return ErrorKind.UNREACHABLE, _unreachable_message(where, "TCP connection failed")
-        if "Error reading SSH protocol banner" in text:
-            return ErrorKind.TIMEOUT, f"no SSH banner from {where}{secs}; is it an SSH server?"
-        return ErrorKind.TIMEOUT, f"{where} did not answer{secs}: {_first_line(text)}"
+    # netmiko first (it drives the switch CLI; switches log in through paramiko like
+    # servers): its exceptions subclass paramiko's.
     if isinstance(exc, ReadTimeout):
         return ErrorKind.TIMEOUT, (
             f"{where} did not finish its output{secs}; the device is slow or stuck: "
@@ -195,25 +183,3 @@ def session_error(
     opening the session, which make the host UNREACHABLE rather than FAILED."""
     kind, message = classify(exc, where=where, name=name, phase=phase, timeout=timeout)
     return SessionError(kind, message, during_connect=during_connect)
-
-
-if TYPE_CHECKING:
-    from ictops.inventory.host import Host
-
-
-def open_tcp(host: Host) -> socket.socket:
-    """A TCP connection to the host within its connect timeout, with TCP_NODELAY.
-
-    Nagle + delayed ACK stall every small SSH packet by ~40 ms otherwise.
-    Raises SessionError (UNREACHABLE or TIMEOUT) marked as a connect failure.
-    """
-    limit = host.timeouts.connect
-    try:
-        sock = socket.create_connection((host.hostname, host.port), timeout=limit)
-    except OSError as exc:
-        raise session_error(
-            exc, where=host.known_hosts_name, name=host.name, phase="tcp", timeout=limit,
-            during_connect=True,
-        ) from None
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock

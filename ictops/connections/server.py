@@ -1,5 +1,6 @@
 """Sessions to Linux servers over paramiko: commands (stopped on the server at their
-timeout) and files over SFTP (written atomically)."""
+timeout, output kept up to the host's limits.output) and files over SFTP (written
+atomically, read up to limits.file). Every step has a deadline (ictops/connections/deadline.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import stat
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import paramiko
+from paramiko.common import MSG_CHANNEL_REQUEST
 
-from ictops.connections.base import CommandResult, SessionError
-from ictops.connections.classify import open_tcp, session_error
-from ictops.connections.hostkeys import client_with_known_keys
-from ictops.errors import SecretError
+from ictops.connections.base import CommandResult, SessionError, size
+from ictops.connections.classify import session_error
+from ictops.connections.deadline import GRACE
+from ictops.connections.ssh import Link, credentials, login
 from ictops.inventory.host import Host
 from ictops.results import ErrorKind
 
@@ -33,60 +37,15 @@ def quiet_paramiko() -> None:
     logging.getLogger("paramiko").setLevel(logging.CRITICAL)
 
 
-def _resolve_secrets(host: Host, project_root: Path) -> tuple[str | None, str | None, str | None]:
-    """(key file, password, sudo password) for the host; SessionError CONFIG_ERROR if unusable."""
-    try:
-        password = host.password.resolve(project_root) if host.password else None
-        sudo_password = host.sudo_password.resolve(project_root) if host.sudo_password else None
-    except SecretError as exc:
-        raise SessionError(ErrorKind.CONFIG_ERROR, str(exc)) from None
-    key_file = None
-    if host.ssh_key:
-        key_path = project_root / host.ssh_key
-        if not key_path.is_file():
-            raise SessionError(
-                ErrorKind.CONFIG_ERROR,
-                f"{host.source or host.name}: ssh_key file {key_path} does not exist; "
-                "fix ssh_key in the inventory",
-            )
-        key_file = str(key_path)
-    return key_file, password, sudo_password
-
-
 def open_server_session(host: Host, project_root: Path, known_hosts: Path) -> ParamikoServerSession:
     """Connect and log in to a server, trusting only the keys in ``known_hosts``.
 
     Raises SessionError (UNREACHABLE, TIMEOUT, AUTH_FAILED, HOSTKEY_*, CONFIG_ERROR).
     """
     quiet_paramiko()
-    key_file, password, sudo_password = _resolve_secrets(host, project_root)
-    where = host.known_hosts_name
-    t = host.timeouts
-    sock = open_tcp(host)
-    client = client_with_known_keys(known_hosts, host)
-    try:
-        client.connect(
-            hostname=host.hostname,
-            port=host.port,
-            username=host.username,
-            password=password,
-            key_filename=key_file,
-            look_for_keys=False,
-            allow_agent=key_file is None,
-            timeout=t.connect,
-            banner_timeout=t.banner,
-            auth_timeout=t.auth,
-            channel_timeout=t.channel,
-            sock=sock,
-        )
-    except Exception as exc:
-        client.close()
-        sock.close()
-        limit = t.banner if "banner" in str(exc) else max(t.connect, t.auth)
-        raise session_error(
-            exc, where=where, name=host.name, timeout=limit, during_connect=True
-        ) from None
-    return ParamikoServerSession(host, client, sudo_password)
+    creds = credentials(host, project_root)
+    link = login(host, creds, known_hosts, allow_agent=True)
+    return ParamikoServerSession(host, link, creds.sudo_password)
 
 
 def _sudo_prefix(sudo_password: str | None) -> list[str]:
@@ -100,13 +59,14 @@ def _sudo_prefix(sudo_password: str | None) -> list[str]:
 class ParamikoServerSession:
     """A logged-in SSH session to one server (implements ServerSession)."""
 
-    def __init__(self, host: Host, client: paramiko.SSHClient, sudo_password: str | None = None):
+    def __init__(self, host: Host, link: Link, sudo_password: str | None = None):
         self.host = host
-        self._client = client
+        self._link = link
         self._sudo_password = sudo_password
         self._sftp: paramiko.SFTPClient | None = None
         self._where = host.known_hosts_name
         self._closed = False
+        _keep_exit_signals(link.transport)
 
     # commands -----------------------------------------------------------------------------
 
@@ -117,16 +77,22 @@ class ParamikoServerSession:
         timeout: float | None = None,
         sudo: bool = False,
         stdin: bytes | None = None,
+        sink: BinaryIO | None = None,
     ) -> CommandResult:
-        """Run a command; it is stopped on the server when ``timeout`` passes (TIMEOUT)."""
+        """Run a command; it is stopped on the server when ``timeout`` passes (TIMEOUT).
+
+        At most ``limits.output`` bytes of stdout and of stderr are kept (``cut`` counts the
+        rest); ``sink``, when given, receives the whole output as it arrives.
+        """
         text = command if isinstance(command, str) else shlex.join(command)
-        code, out, err, took = self._exec(text, timeout=timeout, sudo=sudo, stdin=stdin)
+        ran = self._exec(text, timeout=timeout, sudo=sudo, stdin=stdin, sink=sink)
         return CommandResult(
             command=text,
-            exit_code=code,
-            stdout=out.decode("utf-8", errors="replace"),
-            stderr=err.decode("utf-8", errors="replace"),
-            duration=took,
+            exit_code=ran.code,
+            stdout=ran.out.decode("utf-8", errors="replace"),
+            stderr=ran.err.decode("utf-8", errors="replace"),
+            duration=ran.took,
+            cut=ran.cut,
         )
 
     def _wrap(self, text: str, limit: float, sudo: bool) -> tuple[str, bytes]:
@@ -139,16 +105,23 @@ class ParamikoServerSession:
         return shlex.join(argv), prefix
 
     def _exec(
-        self, text: str, *, timeout: float | None, sudo: bool, stdin: bytes | None
-    ) -> tuple[int, bytes, bytes, float]:
+        self,
+        text: str,
+        *,
+        timeout: float | None,
+        sudo: bool,
+        stdin: bytes | None,
+        sink: BinaryIO | None = None,
+        keep: int | None = None,
+    ) -> _Ran:
         limit = timeout if timeout is not None else self.host.timeouts.command
         wrapped, prefix = self._wrap(text, limit, sudo)
         started = time.monotonic()
-        channel = self._open_channel()
+        channel = self._start(wrapped)
         try:
-            channel.exec_command(wrapped)
             self._feed_stdin(channel, prefix + (stdin or b""))
-            code, out, err = self._collect(channel, started + limit + KILL_AFTER + BACKSTOP, limit)
+            kept = keep if keep is not None else self.host.limits.output
+            ran = self._collect(channel, started + limit + KILL_AFTER + BACKSTOP, limit, kept, sink)
         except SessionError:
             raise
         except Exception as exc:
@@ -157,28 +130,40 @@ class ParamikoServerSession:
             ) from None
         finally:
             channel.close()
-        took = time.monotonic() - started
-        if code in TIMEOUT_EXITS and took >= limit - 0.05:
+        ran.took = time.monotonic() - started
+        if (ran.code in TIMEOUT_EXITS or ran.signal) and ran.took >= limit - 0.05:
             raise SessionError(
                 ErrorKind.TIMEOUT,
                 f"command did not finish within {limit:g}s on {self._where}; it was stopped "
                 f"on the server: {_short(text)}",
             )
-        return code, out, err, took
-
-    def _open_channel(self) -> paramiko.Channel:
-        self._check_open()
-        transport = self._client.get_transport()
-        if transport is None or not transport.is_active():
+        if ran.signal:
             raise SessionError(
-                ErrorKind.CONNECTION_LOST, f"the SSH session to {self._where} is gone"
+                ErrorKind.COMMAND_FAILED,
+                f"command was killed by signal {ran.signal} on {self._where}: {_short(text)}",
             )
-        try:
-            return transport.open_session(timeout=self.host.timeouts.channel)
-        except Exception as exc:
-            raise session_error(
-                exc, where=self._where, name=self.host.name, timeout=self.host.timeouts.channel
-            ) from None
+        return ran
+
+    def _start(self, command: str) -> paramiko.Channel:
+        """A session channel with ``command`` started on it, within timeouts.channel."""
+        self._check_open()
+        limit = self.host.timeouts.channel
+        with self._link.watchdog.phase("open a session channel", limit, grace=GRACE):
+            transport = self._link.transport
+            try:
+                channel = transport.open_session(timeout=limit)
+            except Exception as exc:
+                raise session_error(
+                    exc, where=self._where, name=self.host.name, timeout=limit
+                ) from None
+            try:
+                channel.exec_command(command)  # waits for the server's answer, without a limit
+            except Exception as exc:
+                channel.close()
+                raise session_error(
+                    exc, where=self._where, name=self.host.name, timeout=limit
+                ) from None
+        return channel
 
     @staticmethod
     def _feed_stdin(channel: paramiko.Channel, data: bytes) -> None:
@@ -196,29 +181,36 @@ class ParamikoServerSession:
         threading.Thread(target=feed, name="ictops-stdin", daemon=True).start()
 
     def _collect(
-        self, channel: paramiko.Channel, deadline: float, limit: float
-    ) -> tuple[int, bytes, bytes]:
-        """Read stdout and stderr until the command exits, without filling either window."""
-        out: list[bytes] = []
-        err: list[bytes] = []
+        self,
+        channel: paramiko.Channel,
+        deadline: float,
+        limit: float,
+        keep: int,
+        sink: BinaryIO | None,
+    ) -> _Ran:
+        """Read stdout and stderr until the command exits, without filling either window;
+        keep ``keep`` bytes of each, hand everything to ``sink``."""
+        out = _Capped(keep, sink)
+        err = _Capped(keep, sink)
         while True:
             drained = False
             while channel.recv_ready():
-                out.append(channel.recv(CHUNK))
+                out.add(channel.recv(CHUNK))
                 drained = True
             while channel.recv_stderr_ready():
-                err.append(channel.recv_stderr(CHUNK))
+                err.add(channel.recv_stderr(CHUNK))
                 drained = True
             finished = channel.exit_status_ready() and (channel.eof_received or channel.closed)
             pending = drained or channel.recv_ready() or channel.recv_stderr_ready()
             if finished and not pending:
                 code = channel.recv_exit_status()
-                if code == -1:  # closed with no exit status: the connection or sshd died
+                signal = getattr(channel, EXIT_SIGNAL, None)
+                if code == -1 and signal is None:
                     raise SessionError(
                         ErrorKind.CONNECTION_LOST,
-                        f"{self._where} closed the channel before the command ended",
+                        f"{self._where} closed the connection before the command ended",
                     )
-                return code, b"".join(out), b"".join(err)
+                return _Ran(code, out.data(), err.data(), out.cut + err.cut, signal)
             left = deadline - time.monotonic()
             if left <= 0:
                 raise SessionError(
@@ -239,37 +231,60 @@ class ParamikoServerSession:
     def _sftp_client(self) -> paramiko.SFTPClient:
         self._check_open()
         if self._sftp is None:
-            try:
-                self._sftp = self._client.open_sftp()
-            except Exception as exc:
-                raise session_error(
-                    exc, where=self._where, name=self.host.name, timeout=self.host.timeouts.channel
-                ) from None
+            limit = self.host.timeouts.channel
+            # paramiko's open_sftp() waits for the channel and the version answer forever
+            with self._link.watchdog.phase("start SFTP", limit, grace=GRACE):
+                try:
+                    channel = self._link.transport.open_session(timeout=limit)
+                    channel.settimeout(limit)
+                    channel.invoke_subsystem("sftp")
+                    self._sftp = paramiko.SFTPClient(channel)
+                except SessionError:
+                    raise
+                except Exception as exc:
+                    raise session_error(
+                        exc, where=self._where, name=self.host.name, timeout=limit
+                    ) from None
             self._sftp.get_channel().settimeout(self.host.timeouts.command)
         return self._sftp
 
     def get_file(self, path: str, *, sudo: bool = False) -> bytes:
-        """Read a remote file. FileNotFoundError when it does not exist."""
+        """Read a remote file of at most ``limits.file`` bytes (bigger: INVALID_OUTPUT).
+
+        FileNotFoundError when it does not exist.
+        """
+        most = self.host.limits.file
         if sudo:
-            code, out, err, _ = self._exec(
-                shlex.join(["cat", "--", path]), timeout=None, sudo=True, stdin=None
-            )
-            if code != 0:
-                message = err.decode("utf-8", errors="replace").strip()
+            cat = shlex.join(["cat", "--", path])
+            ran = self._exec(cat, timeout=None, sudo=True, stdin=None, keep=most)
+            if ran.code != 0:
+                message = ran.err.decode("utf-8", errors="replace").strip()
                 if "No such file" in message:
                     raise FileNotFoundError(path)
                 raise SessionError(
                     ErrorKind.COMMAND_FAILED,
                     f"cannot read {path} on {self._where} with sudo: {message}",
                 )
-            return out
+            if ran.cut:
+                raise self._too_big(path, len(ran.out) + ran.cut)
+            return ran.out
         sftp = self._sftp_client()
+        limit = self.host.timeouts.command
         try:
-            with sftp.open(path, "rb") as f:
-                f.prefetch()
-                return f.read()
-        except FileNotFoundError:
-            raise FileNotFoundError(path) from None
+            with (
+                self._link.watchdog.phase(f"send {path} over SFTP", limit, grace=GRACE),
+                sftp.open(path, "rb") as f,
+            ):
+                announced = f.stat().st_size or 0
+                if announced > most:
+                    raise self._too_big(path, announced)
+                f.prefetch(announced)
+                data = f.read(most + 1)  # the size it announced may be a lie
+            if len(data) > most:
+                raise self._too_big(path, len(data))
+            return data
+        except (SessionError, FileNotFoundError):
+            raise
         except PermissionError:
             raise SessionError(
                 ErrorKind.COMMAND_FAILED,
@@ -277,8 +292,15 @@ class ParamikoServerSession:
             ) from None
         except Exception as exc:
             raise session_error(
-                exc, where=self._where, name=self.host.name, phase="command"
+                exc, where=self._where, name=self.host.name, phase="command", timeout=limit
             ) from None
+
+    def _too_big(self, path: str, seen: int) -> SessionError:
+        return SessionError(
+            ErrorKind.INVALID_OUTPUT,
+            f"{path} on {self._where} is over limits.file ({size(self.host.limits.file)}; "
+            f"at least {size(seen)}): not read; raise limits.file for this host if it is expected",
+        )
 
     def put_file(
         self, path: str, data: bytes, *, mode: int | None = None, sudo: bool = False
@@ -292,22 +314,27 @@ class ParamikoServerSession:
             return
         sftp = self._sftp_client()
         tmp = f"{path}.ictops-tmp-{secrets.token_hex(4)}"
+        limit = self.host.timeouts.command
         try:
-            if mode is None:
-                try:
-                    mode = stat.S_IMODE(sftp.stat(path).st_mode or 0o644)
-                except FileNotFoundError:
-                    mode = None
-            with sftp.open(tmp, "wb") as f:
-                f.chmod(mode if mode is not None else 0o644)
-                f.set_pipelined(True)
-                f.write(data)
-            sftp.posix_rename(tmp, path)
+            with self._link.watchdog.phase(f"receive {path} over SFTP", limit, grace=GRACE):
+                if mode is None:
+                    try:
+                        mode = stat.S_IMODE(sftp.stat(path).st_mode or 0o644)
+                    except FileNotFoundError:
+                        mode = None
+                with sftp.open(tmp, "wb") as f:
+                    f.chmod(mode if mode is not None else 0o644)
+                    f.set_pipelined(True)
+                    f.write(data)
+                sftp.posix_rename(tmp, path)
         except Exception as exc:
-            try:
-                sftp.remove(tmp)
-            except Exception:
-                pass
+            if not self._link.watchdog.cut:
+                try:
+                    sftp.remove(tmp)
+                except Exception:
+                    pass
+            if isinstance(exc, SessionError):
+                raise
             if isinstance(exc, PermissionError):
                 raise SessionError(
                     ErrorKind.COMMAND_FAILED,
@@ -319,20 +346,26 @@ class ParamikoServerSession:
                     f"cannot write {path} on {self._where}: its directory does not exist",
                 ) from None
             raise session_error(
-                exc, where=self._where, name=self.host.name, phase="command"
+                exc, where=self._where, name=self.host.name, phase="command", timeout=limit
             ) from None
 
     def _put_file_sudo(self, path: str, data: bytes, mode: int | None) -> None:
         staged = f"/tmp/ictops-upload-{secrets.token_hex(6)}"
         sftp = self._sftp_client()
+        limit = self.host.timeouts.command
         try:
-            with sftp.open(staged, "wb") as f:
+            with (
+                self._link.watchdog.phase(f"receive {path} over SFTP", limit, grace=GRACE),
+                sftp.open(staged, "wb") as f,
+            ):
                 f.chmod(0o600)  # before any byte: the data may be secret
                 f.set_pipelined(True)
                 f.write(data)
+        except SessionError:
+            raise
         except Exception as exc:
             raise session_error(
-                exc, where=self._where, name=self.host.name, phase="command"
+                exc, where=self._where, name=self.host.name, phase="command", timeout=limit
             ) from None
         # $1 staged upload, $2 target, $3 mode or "": copy next to the target, keep an
         # existing file's owner and mode, then rename over it.
@@ -351,12 +384,12 @@ class ParamikoServerSession:
             path,
             f"{mode:o}" if mode is not None else "",
         ]
-        code, _, err, _ = self._exec(shlex.join(argv), timeout=None, sudo=True, stdin=None)
-        if code != 0:
+        ran = self._exec(shlex.join(argv), timeout=None, sudo=True, stdin=None)
+        if ran.code != 0:
             raise SessionError(
                 ErrorKind.COMMAND_FAILED,
                 f"cannot write {path} on {self._where} with sudo: "
-                f"{err.decode('utf-8', errors='replace').strip()}",
+                f"{ran.err.decode('utf-8', errors='replace').strip()}",
             )
 
     # lifetime -----------------------------------------------------------------------------
@@ -366,25 +399,80 @@ class ParamikoServerSession:
             raise SessionError(ErrorKind.INTERNAL, f"the session to {self._where} is closed")
 
     def close(self) -> None:
-        """Close the SFTP channel and the connection. Safe to call twice."""
+        """Close the SFTP channel and the connection. Safe to call twice; never blocks long."""
         if self._closed:
             return
         self._closed = True
-        try:
-            if self._sftp is not None:
-                self._sftp.close()
-        except Exception:
-            pass
-        try:
-            self._client.close()
-        except Exception:
-            pass
+        if self._sftp is not None and not self._link.watchdog.cut:
+            try:
+                with self._link.watchdog.phase("close SFTP", self.host.timeouts.channel):
+                    self._sftp.close()
+            except Exception:
+                pass
+        self._link.close()
 
     def __enter__(self) -> ParamikoServerSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@dataclass
+class _Ran:
+    """What one command left: exit code, kept output, bytes cut, the signal that ended it."""
+
+    code: int
+    out: bytes
+    err: bytes
+    cut: int
+    signal: str | None
+    took: float = 0.0
+
+
+EXIT_SIGNAL = "ictops_exit_signal"  # attribute of a channel whose command a signal ended
+
+
+def _keep_exit_signals(transport: paramiko.Transport) -> None:
+    """Note sshd's "exit-signal" on the channel (as ``EXIT_SIGNAL``): paramiko drops it, and
+    without it a command killed by a signal (``timeout -k`` where the login shell execs
+    timeout) looks like a lost connection: no exit status either way."""
+    table = dict(transport._channel_handler_table)
+    handle = table[MSG_CHANNEL_REQUEST]
+
+    def handle_request(channel: paramiko.Channel, m: paramiko.Message) -> None:
+        peek = paramiko.Message(m.asbytes())
+        peek.get_int()  # the channel id, already read from m
+        if peek.get_text() == "exit-signal":
+            peek.get_boolean()
+            setattr(channel, EXIT_SIGNAL, peek.get_text() or "?")
+        handle(channel, m)
+
+    table[MSG_CHANNEL_REQUEST] = handle_request
+    transport._channel_handler_table = table
+
+
+class _Capped:
+    """One output stream: the first ``keep`` bytes kept, the rest counted; all to ``sink``."""
+
+    def __init__(self, keep: int, sink: BinaryIO | None):
+        self.keep = keep
+        self.sink = sink
+        self.parts: list[bytes] = []
+        self.kept = 0
+        self.cut = 0
+
+    def add(self, data: bytes) -> None:
+        if self.sink is not None:
+            self.sink.write(data)
+        room = self.keep - self.kept
+        if room > 0:
+            self.parts.append(data[:room])
+            self.kept += min(room, len(data))
+        self.cut += max(0, len(data) - max(room, 0))
+
+    def data(self) -> bytes:
+        return b"".join(self.parts)
 
 
 def _short(text: str, width: int = 80) -> str:

@@ -1,28 +1,35 @@
-"""Sessions to network switches over netmiko, with the project's host-key policy.
+"""Sessions to network switches: our SSH login, netmiko's knowledge of each vendor's CLI.
 
-netmiko builds its own paramiko client and, with ``ssh_strict=True``, sets paramiko's
-RejectPolicy. We create the connection with ``auto_connect=False``, put our own
-``RefuseUnknownHostKey`` policy in its place (same refusal, with the fix in the message),
-then connect. Only the project's known_hosts is loaded (``alt_key_file``).
+The login is the servers' one (ictops/connections/ssh.py: known_hosts, timeouts, one way of
+classifying failures). netmiko then drives the shell we open for it: prompt detection,
+paging off, enable, config mode. Commands are read by our own loop, which stops at the
+first prompt of any mode (so ``configure terminal`` cannot hang until the timeout), sees a
+closed channel at once, and keeps at most ``limits.output`` bytes. Every phase runs under
+the connection's watchdog (ictops/connections/deadline.py).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+import select
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import paramiko
 from netmiko import ConnectHandler
 from netmiko.base_connection import BaseConnection
-from netmiko.exceptions import ConfigInvalidException, ReadTimeout
+from netmiko.channel import SSHChannel
+from netmiko.exceptions import ConfigInvalidException, ReadException, ReadTimeout
 
-from ictops.connections.base import SessionError
-from ictops.connections.classify import open_tcp, session_error
-from ictops.connections.hostkeys import RefuseUnknownHostKey, client_with_known_keys
+from ictops.connections.base import CommandResult, SessionError, size
+from ictops.connections.classify import session_error
+from ictops.connections.deadline import GRACE
 from ictops.connections.server import quiet_paramiko
-from ictops.errors import SecretError
+from ictops.connections.ssh import Credentials, Link, credentials, login
 from ictops.inventory.host import Host
 from ictops.results import ErrorKind
 
@@ -32,6 +39,8 @@ T = TypeVar("T")
 # per config_mode/exit_config_mode and at logout): read until the prompt instead.
 # device type -> (text that shows config mode, any prompt)
 CONFIG_CHECK = {"huawei": ("]", r"[\]>]")}
+CHUNK = 65536
+TAIL = 1024  # characters of the latest output searched for the prompt
 
 
 def _fast_config_check(conn: BaseConnection, device_type: str) -> None:
@@ -49,13 +58,29 @@ def _fast_config_check(conn: BaseConnection, device_type: str) -> None:
     conn.check_config_mode = check  # type: ignore[method-assign]
 
 
-def _secrets(host: Host, project_root: Path) -> tuple[str | None, str]:
-    try:
-        password = host.password.resolve(project_root) if host.password else None
-        secret = host.enable_secret.resolve(project_root) if host.enable_secret else ""
-    except SecretError as exc:
-        raise SessionError(ErrorKind.CONFIG_ERROR, str(exc)) from None
-    return password, secret
+class LiveChannel(SSHChannel):
+    """netmiko's channel, except that a closed channel is an error at once: netmiko's own
+    reads return '' from a dead channel until their timeout (60 s for a dropped switch)."""
+
+    def read_buffer(self) -> str:
+        chan = self.remote_conn
+        if chan is not None and not chan.recv_ready() and not _alive(chan):
+            raise ReadException("Channel stream closed by remote device.")
+        return super().read_buffer()
+
+
+def _alive(chan: paramiko.Channel) -> bool:
+    transport = chan.get_transport()
+    ended = chan.closed or chan.eof_received
+    return not ended and transport is not None and transport.is_active()
+
+
+def any_prompt(base_prompt: str) -> re.Pattern[str]:
+    """The device's prompt in any mode, at the very end of the output: SW#, SW(config-if)#,
+    SW>, <SW>, [SW], [~SW-GigabitEthernet0/0/1]."""
+    return re.compile(
+        rf"(?m)^(?:HRP_.)?[<\[]?[~*]?{re.escape(base_prompt)}\S{{0,64}}?[>#\]][ \t]*\Z"
+    )
 
 
 def open_switch_session(host: Host, project_root: Path, known_hosts: Path) -> NetmikoSwitchSession:
@@ -70,111 +95,197 @@ def open_switch_session(host: Host, project_root: Path, known_hosts: Path) -> Ne
             ErrorKind.CONFIG_ERROR,
             f"{host.source or host.name}: platform {platform.name} is not a switch",
         )
-    password, secret = _secrets(host, project_root)
-    key_file = str(project_root / host.ssh_key) if host.ssh_key else None
-    where = host.known_hosts_name
+    creds = credentials(host, project_root)
+    link = login(host, creds, known_hosts, allow_agent=False)
     t = host.timeouts
-    sock = open_tcp(host)
-    conn: BaseConnection | None = None
     try:
-        conn = ConnectHandler(
-            device_type=platform.netmiko,
-            host=host.hostname,
-            port=host.port,
-            username=host.username or "",
-            password=password,
-            secret=secret,
-            use_keys=key_file is not None,
-            key_file=key_file,
-            allow_agent=False,
-            ssh_strict=True,
-            system_host_keys=False,
-            alt_host_keys=False,  # the client below carries this host's keys only
-            conn_timeout=t.connect,
-            banner_timeout=t.banner,
-            auth_timeout=t.auth,
-            blocking_timeout=max(t.channel, t.command),
-            # Bounds every read while the session is prepared (prompt, paging off);
-            # lifted once connected so each show() uses its own timeout.
-            read_timeout_override=t.channel,
-            fast_cli=True,
-            session_log=None,
-            sock=sock,
-            auto_connect=False,
-        )
-        conn.key_policy = RefuseUnknownHostKey(host.name)
-        client = client_with_known_keys(known_hosts, host)
-        conn._build_ssh_client = lambda: client  # type: ignore[method-assign]  # netmiko builds it in _open()
-        _fast_config_check(conn, platform.netmiko)
-        conn._open()  # netmiko's connect step, split from __init__ for exactly this use
-        conn.read_timeout_override = None
-        conn.enable()  # a no-op on platforms without an enable mode (netmiko's NoEnable)
+        conn = _driver(host, creds)
+        with link.watchdog.phase("open a session channel", t.channel, connecting=True):
+            _attach_shell(conn, link, t.channel)
+        session = NetmikoSwitchSession(host, conn, link)
+        what = "set up the CLI session (prompt, paging, enable)"
+        with link.watchdog.phase(what, t.channel, connecting=True):
+            conn.read_timeout_override = t.channel  # bounds each netmiko read while preparing
+            conn.special_login_handler()
+            conn.session_preparation()
+            conn.read_timeout_override = None
+            conn.enable()  # a no-op on platforms without an enable mode (netmiko's NoEnable)
+            session.home = session._exchange("", t.channel, None).prompt
+    except SessionError:
+        link.close()
+        raise
     except Exception as exc:
-        if conn is not None:
-            conn.disconnect()
-        sock.close()
-        limit = t.banner if "banner" in str(exc) else max(t.connect, t.auth, t.channel)
+        link.close()
         raise session_error(
-            exc, where=where, name=host.name, timeout=limit, during_connect=True
+            exc,
+            where=host.known_hosts_name,
+            name=host.name,
+            timeout=t.channel,
+            during_connect=True,
         ) from None
-    return NetmikoSwitchSession(host, conn)
+    return session
+
+
+def _driver(host: Host, creds: Credentials) -> BaseConnection:
+    """netmiko's driver for the platform, not connected: we hand it our shell."""
+    conn = ConnectHandler(
+        device_type=host.platform.netmiko,
+        host=host.hostname,
+        port=host.port,
+        username=host.username or "",
+        password=creds.password,
+        secret=creds.enable_secret,
+        fast_cli=True,
+        session_log=None,
+        auto_connect=False,
+    )
+    _fast_config_check(conn, host.platform.netmiko or "")
+    conn._modify_connection_params()
+    return conn
+
+
+def _attach_shell(conn: BaseConnection, link: Link, limit: float) -> None:
+    """What netmiko's establish_connection does after the login, on our client."""
+    chan = link.transport.open_session(timeout=limit)
+    chan.get_pty(term="vt100", width=511, height=1000)
+    chan.invoke_shell()
+    chan.settimeout(limit)
+    conn.remote_conn_pre = link.client
+    conn.remote_conn = chan
+    conn.channel = LiveChannel(conn=chan, encoding=conn.encoding)
+
+
+@dataclass(frozen=True)
+class _Exchange:
+    """One command's reply: the text (cut at the limit), the prompt after it, bytes cut."""
+
+    text: str
+    prompt: str
+    cut: int
+    took: float
 
 
 class NetmikoSwitchSession:
     """A CLI session in enable mode on one switch (implements SwitchSession)."""
 
-    def __init__(self, host: Host, conn: BaseConnection):
+    def __init__(self, host: Host, conn: BaseConnection, link: Link):
         self.host = host
         self._conn = conn
+        self._link = link
         self._where = host.known_hosts_name
         self._closed = False
         self._broken = False  # a timeout or a lost connection: no graceful logout
+        self.home = ""  # the enable-mode prompt, read when the session opened
         patterns = host.platform.config_errors
         self._error_pattern = "|".join(f"(?:{p.pattern})" for p in patterns)
 
-    def _guard(self, what: str, timeout: float, call: Callable[[], T]) -> T:
-        """Run a netmiko call; turn its failures into SessionErrors."""
-        if self._closed:
-            raise SessionError(ErrorKind.INTERNAL, f"the session to {self._where} is closed")
-        try:
-            return call()
-        except SessionError as exc:
-            self._broken = exc.kind is not ErrorKind.COMMAND_FAILED
-            raise
-        except ReadTimeout as exc:
-            self._broken = True
-            if not self._alive():  # netmiko sees a dropped channel only as silence
-                raise SessionError(
-                    ErrorKind.CONNECTION_LOST,
-                    f"{self._where} closed the connection during '{what}'",
-                ) from None
-            raise session_error(
-                exc, where=self._where, name=self.host.name, phase="command", timeout=timeout
-            ) from None
-        except Exception as exc:
-            self._broken = True
-            raise session_error(
-                exc, where=self._where, name=self.host.name, phase="command", timeout=timeout
-            ) from None
+    # commands -----------------------------------------------------------------------------
 
-    def _alive(self) -> bool:
-        channel = getattr(self._conn, "remote_conn", None)
-        if not isinstance(channel, paramiko.Channel):
-            return False
-        transport = channel.get_transport()
-        return (
-            not (channel.closed or channel.eof_received)
-            and transport is not None
-            and transport.is_active()
-        )
+    def run(
+        self, command: str, *, timeout: float | None = None, sink: BinaryIO | None = None
+    ) -> CommandResult:
+        """Run one exec command; see SwitchSession.run."""
+        limit = timeout if timeout is not None else self.host.timeouts.command
+
+        def exchange() -> _Exchange:
+            reply = self._exchange(command, limit, sink)
+            if reply.prompt != self.home:
+                raise self._mode_changed(command, reply.prompt)
+            return reply
+
+        reply = self._guard(command, limit, exchange)
+        return CommandResult(command, 0, reply.text, "", reply.took, reply.cut)
 
     def show(self, command: str, *, timeout: float | None = None) -> str:
-        """Run a show/display command; its output without echo and prompt."""
-        limit = timeout if timeout is not None else self.host.timeouts.command
-        output = self._guard(
-            command, limit, lambda: self._conn.send_command(command, read_timeout=limit)
+        """The whole output of a show/display command, without echo and prompt."""
+        result = self.run(command, timeout=timeout)
+        if result.cut:
+            raise SessionError(
+                ErrorKind.INVALID_OUTPUT,
+                f"the output of '{command}' on {self._where} is over limits.output "
+                f"({size(self.host.limits.output)}; {size(len(result.stdout) + result.cut)} "
+                "came): not used; raise limits.output for this host if it is expected",
+            )
+        return result.stdout
+
+    def _exchange(self, command: str, limit: float, sink: BinaryIO | None) -> _Exchange:
+        """Send a line, read until the device shows a prompt (of any mode) again."""
+        chan = self._conn.remote_conn
+        assert isinstance(chan, paramiko.Channel)
+        prompt = any_prompt(self._conn.base_prompt)
+        decoder = codecs.getincrementaldecoder(self._conn.encoding)("replace")
+        kept: list[bytes] = []
+        room, cut, tail = self.host.limits.output, 0, ""
+        started = time.monotonic()
+        deadline = started + limit
+        self._conn.write_channel(command + self._conn.RETURN)
+        while True:
+            if chan.recv_ready():
+                data = chan.recv(CHUNK)
+                if sink is not None:
+                    sink.write(data)
+                if room > 0:
+                    kept.append(data[:room])
+                cut += max(0, len(data) - max(room, 0))
+                room -= len(data)
+                tail = self._clean(tail + decoder.decode(data))[-TAIL:]
+                if prompt.search(tail):
+                    break
+                continue
+            if not _alive(chan):
+                raise SessionError(
+                    ErrorKind.CONNECTION_LOST,
+                    f"{self._where} closed the connection during '{command}'",
+                )
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self._no_prompt(command, limit, tail)
+            select.select([chan], [], [], min(left, 1.0))
+        found = prompt.search(tail)
+        assert found is not None
+        text = self._clean(b"".join(kept).decode(self._conn.encoding, errors="replace"))
+        if cut == 0:  # the prompt ends what was kept: drop it
+            text = text[: prompt.search(text).start()]  # type: ignore[union-attr]
+        took = time.monotonic() - started
+        return _Exchange(_strip_echo(text, command), found.group(0).strip(), cut, took)
+
+    def _clean(self, text: str) -> str:
+        return self._conn.normalize_linefeeds(self._conn.strip_ansi_escape_codes(text))
+
+    def _no_prompt(self, command: str, limit: float, tail: str) -> SessionError:
+        self._broken = True
+        last = next((line.strip() for line in reversed(tail.splitlines()) if line.strip()), "")
+        if last:
+            hint = f"; its last line was '{last[-80:]}': if that asks something, no one answers"
+        else:
+            hint = "; the device is slow or stuck: retry, or raise timeouts.command"
+        return SessionError(
+            ErrorKind.TIMEOUT,
+            f"{self._where} did not finish '{command}' within {limit:g}s{hint}",
         )
-        return str(output)
+
+    def _mode_changed(self, command: str, prompt: str) -> SessionError:
+        """The command left enable mode: go back, then say what happened."""
+        config = self._conn.check_config_mode() if not self._broken else False
+        try:
+            if config:
+                self._conn.exit_config_mode()
+            else:
+                self._conn.enable()
+            back = self._exchange("", self.host.timeouts.channel, None).prompt == self.home
+        except Exception:  # noqa: BLE001 - reported below
+            back = False
+        mode = "configuration mode" if config else "another CLI mode"
+        if back:
+            after = f"ictops left it again ({self.home})"
+        else:
+            self._broken = True
+            after = "ictops could not leave it and closed the session"
+        return SessionError(
+            ErrorKind.COMMAND_FAILED,
+            f"'{command}' took {self._where} into {mode} (prompt '{prompt}'); {after}. "
+            "ictops cmd runs show/display commands; configuration changes go through a playbook",
+        )
 
     def configure(self, lines: Sequence[str], *, timeout: float | None = None) -> str:
         """Apply config lines; SessionError COMMAND_FAILED naming the line the device refused."""
@@ -232,21 +343,59 @@ class NetmikoSwitchSession:
             raise SessionError(ErrorKind.COMMAND_FAILED, f"{self._where}: saving failed: {refused}")
         return output
 
+    def _guard(self, what: str, timeout: float, call: Callable[[], T]) -> T:
+        """Run ``call`` within ``timeout`` (and the watchdog's grace); failures -> SessionError."""
+        if self._closed:
+            raise SessionError(ErrorKind.INTERNAL, f"the session to {self._where} is closed")
+        try:
+            with self._link.watchdog.phase(f"finish '{what}'", timeout, grace=GRACE):
+                return call()
+        except SessionError as exc:
+            self._broken = self._broken or exc.kind is not ErrorKind.COMMAND_FAILED
+            raise
+        except ReadException:
+            self._broken = True
+            raise SessionError(
+                ErrorKind.CONNECTION_LOST, f"{self._where} closed the connection during '{what}'"
+            ) from None
+        except Exception as exc:
+            self._broken = True
+            if isinstance(exc, ReadTimeout) and not _alive(self._conn.remote_conn):
+                raise SessionError(
+                    ErrorKind.CONNECTION_LOST,
+                    f"{self._where} closed the connection during '{what}'",
+                ) from None
+            raise session_error(
+                exc, where=self._where, name=self.host.name, phase="command", timeout=timeout
+            ) from None
+
+    # lifetime -----------------------------------------------------------------------------
+
     def close(self) -> None:
-        """Disconnect. Safe to call twice; never raises."""
+        """Log out (or just drop a broken connection). Safe to call twice; never raises."""
         if self._closed:
             return
         self._closed = True
-        try:
-            if self._broken:  # a graceful logout would wait for a device that does not answer
-                self._conn.paramiko_cleanup()
-            else:
-                self._conn.disconnect()
-        except Exception:
-            pass
+        if not (self._broken or self._link.watchdog.cut):
+            try:
+                with self._link.watchdog.phase("log out", self.host.timeouts.channel):
+                    self._conn.cleanup()
+            except Exception:  # noqa: BLE001 - the connection is dropped below anyway
+                pass
+        self._link.close()
 
     def __enter__(self) -> NetmikoSwitchSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _strip_echo(text: str, command: str) -> str:
+    """The output without the echoed command line (and what a stale prompt put before it)."""
+    first, _, rest = text.partition("\n")
+    if command.strip() and command.strip() in first:
+        return rest
+    if not command.strip() and not first.strip():
+        return rest
+    return text

@@ -7,6 +7,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,10 +21,12 @@ from ictops.connections import hostkeys
 from ictops.connections.base import ServerSession, SessionError
 from ictops.connections.factory import open_session
 from ictops.connections.server import ParamikoServerSession, open_server_session
-from ictops.inventory.host import Host, Timeouts
+from ictops.inventory.host import Host, Limits, Timeouts
 from ictops.lab import sshd
 from ictops.project import Project
 from ictops.results import ErrorKind
+from tests.integration.connections.faulty_peer import faulty_peer
+from tests.integration.connections.helpers import fails_within
 from tests.net import LAB
 
 pytestmark = [
@@ -183,9 +186,11 @@ def test_put_file_into_a_missing_directory_fails_cleanly(session: ParamikoServer
     assert caught.value.kind is ErrorKind.COMMAND_FAILED
 
 
-needs_sudo = pytest.mark.skipif(
-    shutil.which("sudo") is None or os.geteuid() != 0, reason="sudo is not installed (or not root)"
-)
+def _can_sudo() -> bool:
+    return shutil.which("sudo") is not None and os.geteuid() == 0
+
+
+needs_sudo = pytest.mark.skipif(not _can_sudo(), reason="sudo is not installed (or not root)")
 
 
 @needs_sudo
@@ -256,9 +261,18 @@ def test_wrong_client_key_is_auth_failed(lab: Lab) -> None:
     assert error.kind is ErrorKind.AUTH_FAILED
 
 
-def test_missing_key_file_is_config_error(lab: Lab) -> None:
-    error = _connect_error(lab, replace(lab.hosts[0], ssh_key="state/lab/no-such-key"))
-    assert error.kind is ErrorKind.CONFIG_ERROR
+@pytest.mark.parametrize(
+    "content", [None, b"", b"not a key\n", b"-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n"]
+)
+def test_unusable_key_file_is_config_error(lab: Lab, content: bytes | None) -> None:
+    """Missing, empty or not a key: the inventory is wrong, not the connection."""
+    key = lab.project.root / "state" / f"bad-key-{secrets.token_hex(3)}"
+    if content is not None:
+        key.write_bytes(content)
+    relative = str(key.relative_to(lab.project.root))
+    error = _connect_error(lab, replace(lab.hosts[0], ssh_key=relative))
+    assert error.kind is ErrorKind.CONFIG_ERROR, error.message
+    assert key.name in error.message and "fix ssh_key" in error.message
 
 
 def test_closed_port_is_unreachable_at_once(lab: Lab) -> None:
@@ -296,3 +310,148 @@ def test_connection_killed_mid_command_is_connection_lost(lab: Lab) -> None:
         assert time.monotonic() - started < 5
     finally:
         s.close()
+
+
+# -- a server that stops answering, in each phase (a faulty peer of our own) -------------
+
+STALLS = {
+    # stall -> (what the test does after login, the limit that applies, words of the message)
+    "auth": ("open", FAST.auth, "did not finish authentication within 3s"),
+    "channel": ("run", FAST.channel, "did not open a session channel within 3s"),
+    "exec": ("run", FAST.channel, "did not open a session channel within 3s"),
+    "sftp": ("read", FAST.channel, "did not start SFTP within 3s"),
+}
+
+
+@pytest.mark.parametrize("stall", list(STALLS))
+def test_a_server_that_stops_answering_times_out_in_every_phase(
+    lab: Lab, tmp_path: Path, stall: str
+) -> None:
+    step, limit, words = STALLS[stall]
+    with faulty_peer(f"{LAB}.8.4", stall) as (port, key):  # type: ignore[arg-type]
+        host = replace(lab.hosts[0], name="faulty", hostname=f"{LAB}.8.4", port=port)
+        known = tmp_path / "known_hosts"
+        hostkeys.trust(known, host, key)
+
+        def attempt() -> None:
+            s = open_server_session(host, lab.project.root, known)
+            try:
+                if step == "run":
+                    s.run("true")
+                elif step == "read":
+                    s.get_file("/etc/hostname")
+            finally:
+                s.close()
+
+        error, took = fails_within(limit + 15, attempt)
+    assert error.kind is ErrorKind.TIMEOUT, error.message
+    assert words in error.message
+    assert error.during_connect is (step == "open")
+    assert took < limit + 2
+
+
+# -- what a command may cost ---------------------------------------------------------------
+
+
+def test_a_command_that_ignores_sigterm_is_a_timeout(session: ParamikoServerSession) -> None:
+    """timeout(1) sends TERM, then KILL after KILL_AFTER seconds."""
+    started = time.monotonic()
+    with pytest.raises(SessionError) as caught:
+        session.run("trap '' TERM; sleep 30", timeout=1)
+    assert caught.value.kind is ErrorKind.TIMEOUT, caught.value.message
+    assert "stopped on the server" in caught.value.message
+    assert time.monotonic() - started < 1 + 2 + 2
+    assert session.run("echo still usable").stdout == "still usable\n"
+
+
+@pytest.mark.parametrize(
+    "after, kind, words",
+    [
+        (0.0, ErrorKind.COMMAND_FAILED, "command was killed by signal KILL on"),
+        (1.5, ErrorKind.TIMEOUT, "command did not finish within 1s on"),
+    ],
+)
+def test_a_command_killed_by_a_signal_is_not_a_lost_connection(
+    lab: Lab, tmp_path: Path, after: float, kind: ErrorKind, words: str
+) -> None:
+    """Where the login shell execs timeout(1), its KILL ends timeout itself and sshd reports
+    a signal instead of an exit code: at the command's timeout that is TIMEOUT, before it a
+    failed command; the connection is fine either way."""
+    with faulty_peer(f"{LAB}.8.4", "killed", killed_after=after) as (port, key):
+        host = replace(lab.hosts[0], name="faulty", hostname=f"{LAB}.8.4", port=port)
+        known = tmp_path / "known_hosts"
+        hostkeys.trust(known, host, key)
+        s = open_server_session(host, lab.project.root, known)
+        try:
+            with pytest.raises(SessionError) as caught:
+                s.run("sleep 30", timeout=1)
+        finally:
+            s.close()
+    assert caught.value.kind is kind, caught.value.message
+    assert words in caught.value.message
+
+
+def test_output_is_kept_up_to_the_limit_and_the_rest_is_counted(lab: Lab, tmp_path: Path) -> None:
+    host = replace(lab.hosts[0], limits=Limits(output=1 << 20))
+    sink = tmp_path / "whole.out"
+    s = open_server_session(host, lab.project.root, lab.project.known_hosts)
+    try:
+        with sink.open("wb") as f:
+            command = "head -c 20000000 /dev/zero | tr '\\0' x; echo oops >&2"
+            result = s.run(command, sink=f, timeout=30)
+    finally:
+        s.close()
+    assert result.exit_code == 0
+    assert (len(result.stdout), result.stderr) == (1 << 20, "oops\n")
+    assert result.cut == 20_000_000 - (1 << 20)
+    assert sink.stat().st_size == 20_000_000 + len("oops\n")
+
+
+def test_memory_stays_bounded_whatever_the_output(lab: Lab) -> None:
+    """100 MB of output must not become 100 MB (or, as it was, 371 MB) in ictops."""
+    probe = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from ictops.connections.server import open_server_session\n"
+        "from ictops.inventory.host import Host, Limits, Timeouts\n"
+        "from ictops.project import Project\n"
+        "root = Path(sys.argv[1])\n"
+        "host = Host(name='srv-1', hostname=sys.argv[2], port=int(sys.argv[3]),\n"
+        "            platform_name='linux', username=sys.argv[4],\n"
+        "            ssh_key='state/lab/id_ed25519', limits=Limits(output=1 << 20))\n"
+        "s = open_server_session(host, root, Project(root).known_hosts)\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "r = s.run(\"head -c 100000000 /dev/zero | tr '\\\\0' x\", timeout=60)\n"
+        "s.close()\n"
+        "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+        "print(len(r.stdout), r.cut, grown)\n"
+    )
+    host = lab.hosts[0]
+    args = [str(lab.project.root), host.hostname, str(host.port), lab.user]
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    kept, cut, grown_kib = (int(x) for x in proc.stdout.split())
+    assert (kept, cut) == (1 << 20, 100_000_000 - (1 << 20))
+    assert grown_kib < 30 * 1024, f"grew by {grown_kib} KiB"
+    print(f"100 MB of output: kept {kept} bytes, max RSS grew by {grown_kib} KiB")
+
+
+def test_file_reads_are_bounded(lab: Lab, session: ParamikoServerSession) -> None:
+    home = session.run('printf %s "$HOME"').stdout
+    path = f"{home}/ictops-big-{secrets.token_hex(4)}"
+    session.run(f"head -c 3000000 /dev/zero > {path}")
+    small = replace(lab.hosts[0], limits=Limits(file=1 << 20))
+    s = open_server_session(small, lab.project.root, lab.project.known_hosts)
+    try:
+        for sudo in (False, True) if _can_sudo() else (False,):
+            with pytest.raises(SessionError) as caught:
+                s.get_file(path, sudo=sudo)
+            assert caught.value.kind is ErrorKind.INVALID_OUTPUT
+            assert "over limits.file (1.0MiB" in caught.value.message
+        assert len(session.get_file(path)) == 3_000_000  # the default limit (16 MiB) lets it in
+    finally:
+        s.close()
+        session.run(["rm", "-f", path])

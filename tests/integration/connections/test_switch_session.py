@@ -25,6 +25,7 @@ from ictops.lab.sshd import wait_banners
 from ictops.project import Project
 from ictops.results import ErrorKind
 from ictops.secrets import SecretRef
+from tests.integration.connections.helpers import fails_within
 from tests.net import LAB
 
 HAVE_SIM = importlib.util.find_spec("ictops.lab.switchsim") is not None and (
@@ -241,5 +242,76 @@ def test_fault_drop_mid_session(sim: Sim, fault) -> None:  # type: ignore[no-unt
             s.show("display current-configuration", timeout=3)
         assert caught.value.kind is ErrorKind.CONNECTION_LOST
         assert time.monotonic() - started < 3 + 2
+    finally:
+        s.close()
+
+
+def _open_fails(sim: Sim, host: Host, budget: float) -> tuple[SessionError, float]:
+    return fails_within(
+        budget, lambda: open_switch_session(host, sim.project.root, sim.project.known_hosts).close()
+    )
+
+
+@pytest.mark.parametrize("name", list(DEVICES))
+def test_fault_channel_stall_times_out_within_the_channel_timeout(  # type: ignore[no-untyped-def]
+    sim: Sim, fault, name: str
+) -> None:
+    """Login accepted, session channel never opened: paramiko alone would wait 3,600 s."""
+    fault(name, "channel-stall")
+    error, took = _open_fails(sim, sim.hosts[name], budget=FAST.channel + 10)
+    assert error.kind is ErrorKind.TIMEOUT and error.during_connect, error.message
+    assert "session channel" in error.message and f"{FAST.channel:g}s" in error.message
+    assert took < FAST.channel + 2
+
+
+def test_fault_auth_stall_is_a_timeout_not_auth_failed(sim: Sim, fault) -> None:  # type: ignore[no-untyped-def]
+    fault("sw-vrp", "auth-stall")
+    error, took = _open_fails(sim, sim.hosts["sw-vrp"], budget=FAST.auth + 10)
+    assert error.kind is ErrorKind.TIMEOUT, error.message
+    assert "authentication" in error.message
+    assert took < FAST.auth + 2
+
+
+def test_missing_key_file_is_config_error(sim: Sim) -> None:
+    host = replace(sim.hosts["sw-ios"], ssh_key="secrets/no-such-key")
+    error, took = _open_fails(sim, host, budget=10)
+    assert error.kind is ErrorKind.CONFIG_ERROR, error.message
+    assert "secrets/no-such-key" in error.message and took < 2
+
+
+@pytest.mark.parametrize("name", list(DEVICES))
+def test_dropped_session_is_connection_lost_at_once(sim: Sim, fault, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Not after the command timeout: the closed channel is seen as soon as it closes."""
+    s = open_switch_session(sim.hosts[name], sim.project.root, sim.project.known_hosts)
+    try:
+        fault(name, "drop")
+        command = s.host.platform.commands["running_config"]
+        error, took = fails_within(35, lambda: s.show(command, timeout=30))
+        assert error.kind is ErrorKind.CONNECTION_LOST, error.message
+        assert took < 3
+    finally:
+        s.close()
+
+
+CONFIG_MODE = {
+    "sw-ios": ("configure terminal", "SW-IOS(config)#"),
+    "sw-vrp": ("system-view", "[SW-VRP]"),
+}
+
+
+@pytest.mark.parametrize("name", list(DEVICES))
+def test_a_command_that_enters_config_mode_is_refused_at_once_and_left(sim: Sim, name: str) -> None:
+    command, prompt = CONFIG_MODE[name]
+    s = open_switch_session(sim.hosts[name], sim.project.root, sim.project.known_hosts)
+    try:
+        error, took = fails_within(35, lambda: s.show(command, timeout=30))
+        assert error.kind is ErrorKind.COMMAND_FAILED, error.message
+        assert f"'{command}'" in error.message and f"'{prompt}'" in error.message
+        assert "configuration mode" in error.message and "left it" in error.message
+        assert took < 3
+        # back where it was: a show command works and the device is not in config mode
+        assert s.host.platform.end_marker.search(s.running_config())  # type: ignore[union-attr]
+        home = "SW-IOS#" if name == "sw-ios" else "<SW-VRP>"
+        assert s._conn.find_prompt() == home
     finally:
         s.close()

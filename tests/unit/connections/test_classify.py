@@ -7,12 +7,7 @@ import socket
 
 import paramiko
 import pytest
-from netmiko.exceptions import (
-    NetmikoAuthenticationException,
-    NetmikoTimeoutException,
-    ReadException,
-    ReadTimeout,
-)
+from netmiko.exceptions import ReadException, ReadTimeout
 from paramiko.ssh_exception import NoValidConnectionsError
 
 from ictops.connections.base import SessionError
@@ -75,25 +70,6 @@ CASES = [
     (OSError("Socket is closed"), "command", ErrorKind.CONNECTION_LOST),
     (TimeoutError(), "command", ErrorKind.TIMEOUT),
     (TimeoutError(), "ssh", ErrorKind.TIMEOUT),
-    (
-        NetmikoAuthenticationException("Authentication to device failed."),
-        "ssh",
-        ErrorKind.AUTH_FAILED,
-    ),
-    (
-        NetmikoTimeoutException("TCP connection to device failed.\n\nCommon causes"),
-        "ssh",
-        ErrorKind.UNREACHABLE,
-    ),
-    (NetmikoTimeoutException("Paramiko: 'No existing session' error"), "ssh", ErrorKind.TIMEOUT),
-    (
-        NetmikoTimeoutException(
-            "\nA paramiko SSHException occurred during connection creation:\n\n"
-            "Error reading SSH protocol banner\n"
-        ),
-        "ssh",
-        ErrorKind.TIMEOUT,
-    ),
     (ReadTimeout("Pattern not detected"), "command", ErrorKind.TIMEOUT),
     (
         ReadException("Channel stream closed by remote device."),
