@@ -42,12 +42,18 @@ class Platform:
         return self.kind == "switch"
 
     def config_error(self, output: str) -> str | None:
-        """The first output line that says a config command was refused, or None."""
-        for line in output.splitlines():
-            for pattern in self.config_errors:
-                if pattern.search(line):
-                    return line.strip()
-        return None
+        """The device's line that says a command was refused, or None.
+
+        A line that only points at the error (Huawei's lone ``^`` under the command) gives
+        way to the line with the device's words (``Error: Unrecognized command ...``).
+        """
+        found = [
+            line.strip()
+            for line in output.splitlines()
+            if any(pattern.search(line) for pattern in self.config_errors)
+        ]
+        worded = [line for line in found if any(c.isalnum() for c in line)]
+        return next(iter(worded or found), None)
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 from rich.markup import escape
 
@@ -9,6 +12,7 @@ from ictops.actions.command import RunCommand
 from ictops.cli.output import exit_code, print_json, recap_table, stdout, totals, totals_line
 from ictops.cli.running import LIMIT_HELP, run_with_progress
 from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
+from ictops.errors import InputError
 
 
 @click.command("cmd")
@@ -19,23 +23,34 @@ from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
 @click.option("-f", "--forks", type=click.IntRange(1, 500), default=DEFAULT_WORKERS, show_default=True, help="Hosts worked on at once.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON (for scripts).")
 @click.option("--full", is_flag=True, help="Print every host's whole output before the recap.")
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each host's whole output, uncut, to DIR/HOST.out (mode 0600).",
+)
 @click.pass_obj
-def cmd(app, command, limit, timeout, sudo, forks, as_json, full):
+def cmd(app, command, limit, timeout, sudo, forks, as_json, full, output_dir):
     """Run COMMAND on the selected hosts in parallel.
 
     Servers run it in a shell; switches run it as an exec command (show ...,
-    display ...). The recap lists each host's status, time and output.
+    display ...; a command that enters configuration mode is refused and left).
+    The recap lists each host's status, time and output. Output beyond the host's
+    limits.output (default 4 MiB) is cut, and the cut is said; --output-dir keeps
+    it all.
 
     \b
     Examples:
       ictops cmd 'uptime' -l 'role=server'
       ictops cmd 'show version' -l 'cisco and sch_phukhieo'
+      ictops cmd 'show tech-support' -l sw-core --output-dir state/tech
 
     Exit codes: 0 every host OK, 1 a host failed or was unreachable, 2 bad input.
     """
     hosts = app.inventory().select(limit)
+    if output_dir is not None:
+        output_dir = _output_dir(output_dir)
     settings = RunSettings(project=app.project, workers=forks)
-    action = RunCommand(command=command, timeout=timeout, sudo=sudo)
+    action = RunCommand(command=command, timeout=timeout, sudo=sudo, output_dir=output_dir)
     results, seconds = run_with_progress(hosts, action, "cmd", settings, label=command)
     if as_json:
         print_json(
@@ -57,3 +72,14 @@ def cmd(app, command, limit, timeout, sudo, forks, as_json, full):
     stdout.print(recap_table(results, f"cmd: {command}", show_output=not multi_line))
     stdout.print(totals_line(results, seconds))
     return int(exit_code(results))
+
+
+def _output_dir(path: Path) -> Path:
+    """The directory for whole outputs, made private (0700) if new; exit 2 if unusable."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--output-dir {path}: cannot create it ({exc.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError(f"--output-dir {path}: not writable; give a directory you can write")
+    return path
