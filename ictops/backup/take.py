@@ -246,7 +246,9 @@ def backup_server(
         return _failed(host, txn, started, ErrorKind.CONFIG_ERROR, str(exc))
     script = build_script(patterns, specs, command_timeout=max(5, int(host.timeouts.command / 2)))
     try:
-        result = session.run(script, timeout=host.timeouts.command, sudo=host.sudo)
+        result = session.run(
+            script, timeout=host.timeouts.command, sudo=host.sudo, keep=limits.answer
+        )
     except SessionError as exc:
         return _session_failure(host, txn, started, exc)
 

@@ -39,6 +39,12 @@ class SizeLimits:
     file: int = DEFAULT_MAX_FILE_SIZE  # data.backup.max_file_size
     host: int = DEFAULT_MAX_HOST_SIZE  # data.backup.max_host_size
 
+    @property
+    def answer(self) -> int:
+        """Bytes of the collection's raw answer a session keeps (its ``keep``): ``host``
+        bytes in base64 (4/3), with room for the marker lines."""
+        return self.host * 3 // 2 + (1 << 20)
+
 
 def shown(raw: bytes | str, limit: int = 120) -> str:
     """A device-sent name made safe to print: invalid UTF-8 and control characters escaped,

@@ -71,13 +71,14 @@ class ServerSession(Protocol):
         sudo: bool = False,
         stdin: bytes | None = None,
         sink: BinaryIO | None = None,
+        keep: int | None = None,
     ) -> CommandResult:
         """Run a command (a shell string, or an argv list that is quoted for you).
 
         The command is stopped on the server when ``timeout`` passes (SessionError TIMEOUT).
-        A non-zero exit is not an exception: look at ``exit_code``. At most the host's
-        ``limits.output`` bytes of stdout and of stderr are kept (``cut`` counts the rest);
-        ``sink`` receives the whole output as it arrives.
+        A non-zero exit is not an exception: look at ``exit_code``. At most ``keep`` bytes
+        (default: the host's ``limits.output``) of stdout and of stderr are kept (``cut``
+        counts the rest); ``sink`` receives the whole output as it arrives.
         """
         ...
 

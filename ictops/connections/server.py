@@ -78,14 +78,15 @@ class ParamikoServerSession:
         sudo: bool = False,
         stdin: bytes | None = None,
         sink: BinaryIO | None = None,
+        keep: int | None = None,
     ) -> CommandResult:
         """Run a command; it is stopped on the server when ``timeout`` passes (TIMEOUT).
 
-        At most ``limits.output`` bytes of stdout and of stderr are kept (``cut`` counts the
-        rest); ``sink``, when given, receives the whole output as it arrives.
+        At most ``keep`` (default: ``limits.output``) bytes of stdout and of stderr are kept
+        (``cut`` counts the rest); ``sink``, when given, receives the whole output.
         """
         text = command if isinstance(command, str) else shlex.join(command)
-        ran = self._exec(text, timeout=timeout, sudo=sudo, stdin=stdin, sink=sink)
+        ran = self._exec(text, timeout=timeout, sudo=sudo, stdin=stdin, sink=sink, keep=keep)
         return CommandResult(
             command=text,
             exit_code=ran.code,

@@ -33,6 +33,9 @@ class CollectionFact(Fact[Collection]):
         specs = {name: spec for name, spec in server_commands().items() if name in commands}
         script = build_script(list(patterns), specs,
                               command_timeout=max(5, int(host.timeouts.command / 2)))
-        result = session.run(script, timeout=host.timeouts.command, sudo=host.sudo)
-        collected = parse_output(result.stdout, patterns, specs, size_limits_for(host))
+        limits = size_limits_for(host)
+        result = session.run(
+            script, timeout=host.timeouts.command, sudo=host.sudo, keep=limits.answer
+        )
+        collected = parse_output(result.stdout, patterns, specs, limits)
         return Collection(collected, result)

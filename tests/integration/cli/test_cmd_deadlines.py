@@ -36,7 +36,15 @@ def fleet():
     if not Path("/usr/sbin/sshd").exists():
         pytest.fail("openssh-server is not installed (make test installs it)")
     root = Path(tempfile.mkdtemp(prefix="ictops-deadlines-"))
-    project = make_project(root, servers=[f"{LAB}.42.1"], cisco=CISCO, huawei=HUAWEI)
+    root.chmod(0o755)  # the lab user reads big.conf below
+    (root / "big.conf").write_text("x = 1\n" * 200_000)  # 1.2 MB, over limits.output
+    big = (
+        f"srv-big:\n  hostname: {LAB}.42.2\n  groups: [servers, school_a]\n"
+        f"  backup_files: ['{root}/big.conf']\n"
+    )
+    project = make_project(
+        root, servers=[f"{LAB}.42.1"], cisco=CISCO, huawei=HUAWEI, extra_hosts=big
+    )
     defaults = project.inventory_dir / "defaults.yaml"
     defaults.write_text(defaults.read_text() + "limits: {output: 256KiB}\n")
     d = start_district(project)
@@ -175,3 +183,13 @@ def test_output_over_the_limit_is_cut_and_said_and_kept_whole_on_request(
     # without --output-dir the recap says how to keep it all
     proc = fleet.ictops("cmd", big, "-l", "srv-1")
     assert proc.returncode == 0 and "run again with --output-dir DIR" in proc.stdout
+
+
+def test_a_server_backup_bigger_than_limits_output_is_whole(fleet) -> None:
+    """The backup's collection keeps what its own caps allow (max_host_size), not
+    limits.output: a 1.2 MB file is stored whole on a host whose limits.output is 256 KiB."""
+    code, out, _ = timed_json(fleet, "backup", "-l", "srv-big", budget=60)
+    r = out["results"][0]
+    assert code == 0 and r["status"] == "changed", r
+    stored = list(fleet.project.backups_dir.glob("*/srv-big/files/**/big.conf"))
+    assert len(stored) == 1 and stored[0].stat().st_size == 1_200_000

@@ -65,6 +65,7 @@ class LocalServer:
         timeout: float | None = None,
         sudo: bool = False,
         stdin: bytes | None = None,
+        keep: int | None = None,
     ) -> CommandResult:
         assert isinstance(command, str)
         self.runs.append(command)

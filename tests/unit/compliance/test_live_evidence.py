@@ -54,7 +54,7 @@ class MemoryServer:
     def __init__(self, files: dict[str, str], outputs: dict[str, str]):
         self.files, self.outputs, self.ran = files, outputs, []
 
-    def run(self, command, *, timeout=None, sudo=False, stdin=None) -> CommandResult:
+    def run(self, command, *, timeout=None, sudo=False, stdin=None, keep=None) -> CommandResult:
         self.ran.append((command, sudo))
         if isinstance(command, list) and command[:2] == ["sh", "-c"]:
             script, path = command[2], command[-1]

@@ -29,7 +29,7 @@ class LocalShell:
     def __init__(self) -> None:
         self.ran: list[str] = []
 
-    def run(self, command, *, timeout=None, sudo=False, stdin=None) -> CommandResult:
+    def run(self, command, *, timeout=None, sudo=False, stdin=None, keep=None) -> CommandResult:
         argv = ["sh", "-c", command] if isinstance(command, str) else list(command)
         self.ran.append(" ".join(argv))
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout or 30)
