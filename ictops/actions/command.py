@@ -94,8 +94,10 @@ class RunCommand:
         )
 
 
-def _first_line(text: str) -> str:
+def _first_line(text: str, width: int = 200) -> str:
+    """The first non-blank line, at most ``width`` characters: a message, not the output."""
     for line in text.splitlines():
         if line.strip():
-            return line.strip()
+            line = line.strip()
+            return line if len(line) <= width else line[: width - 3] + "..."
     return ""

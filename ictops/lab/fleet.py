@@ -28,12 +28,11 @@ from ictops.inventory.inventory import Inventory
 from ictops.lab import daemon, roots, sshd
 from ictops.lab.servers import RootFleet, rooted_server
 from ictops.lab.supervisor import SERVER_FAULTS, server_fault
-from ictops.lab.switchsim.faults import atomic_write, read_fault, set_fault
+from ictops.lab.switchsim.faults import FAULT_MODES, atomic_write, read_fault, set_fault
 from ictops.lab.switchsim.spec import PLATFORMS as SIM_PLATFORMS
 from ictops.lab.switchsim.spec import DeviceSpec, SimSpec
 from ictops.project import Project
 
-FAULTS = ("auth-refuse", "no-banner", "stall", "drop", "truncate")  # of simulated switches
 SIM_PID = "switchsim.pid"
 SIM_MODULE = "ictops.lab.switchsim"
 DEFAULT_REBOOT_SECONDS = 3.0
@@ -317,8 +316,10 @@ class Lab:
                 f"{host.name} is not a simulated switch: fault '{mode}' does not apply "
                 f"(servers in their own Debian root take {', '.join(SERVER_FAULTS)})"
             )
-        if mode is not None and mode not in FAULTS:
-            raise LabError(f"unknown fault '{mode}'; use one of {', '.join(FAULTS)} or 'none'")
+        if mode is not None and mode not in FAULT_MODES:
+            raise LabError(
+                f"unknown fault '{mode}'; use one of {', '.join(FAULT_MODES)} or 'none'"
+            )
         set_fault(self.paths.faults, host.name, mode)
 
     def status(self) -> list[DeviceStatus]:

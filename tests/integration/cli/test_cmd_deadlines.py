@@ -56,11 +56,13 @@ def fleet():
 
 @pytest.fixture
 def fault(fleet):
+    """Set a fault the way an officer would: ictops lab fault HOST MODE."""
     touched: list[str] = []
 
     def put(name: str, mode: str) -> None:
         touched.append(name)
-        set_fault(fleet.lab.paths.faults, name, mode)
+        proc = fleet.ictops("lab", "fault", name, mode)
+        assert proc.returncode == 0, proc.stderr
 
     try:
         yield put
@@ -90,11 +92,11 @@ def test_cmd_over_13_switches_finishes_with_the_others_results(fleet, fault, mod
     assert code == 1 and len(results) == 13
     bad = results.pop("sw-cisco-3")
     assert (bad["status"], bad["error_kind"]) == ("unreachable", "timeout"), bad
-    assert bad["duration"] < CHANNEL + 2
+    assert bad["duration"] < CHANNEL + 4  # login included
     assert {r["status"] for r in results.values()} == {"ok"}, [
         r for r in results.values() if r["status"] != "ok"
     ]
-    assert took < 20
+    assert took < 30  # process start and 13 logins on a loaded machine included
 
 
 def test_backup_over_13_switches_stores_the_12_others(fleet, fault) -> None:
@@ -106,7 +108,7 @@ def test_backup_over_13_switches_stores_the_12_others(fleet, fault) -> None:
     assert {r["status"] for r in results.values()} == {"changed"}, results
     stored = sorted(p.parent.name for p in fleet.project.backups_dir.glob("*/*/running-config.txt"))
     assert stored == sorted(results)
-    assert took < 40
+    assert took < 45
 
 
 def test_each_result_reaches_the_listeners_as_it_finishes(fleet, fault) -> None:
@@ -137,7 +139,7 @@ def test_a_dropped_session_is_reported_at_once(fleet, fault) -> None:
     )
     r = out["results"][0]
     assert code == 1 and (r["status"], r["error_kind"]) == ("failed", "connection_lost"), r
-    assert r["duration"] < 3  # not the command timeout (20 s here)
+    assert r["duration"] < 10  # login included; not the command timeout (20 s here)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +154,7 @@ def test_a_command_that_enters_config_mode_is_refused_clearly(
     assert code == 1 and (r["status"], r["error_kind"]) == ("failed", "command_failed"), r
     assert "into configuration mode" in r["message"] and prompt in r["message"]
     assert "ictops left it again" in r["message"]
-    assert r["duration"] < 3
+    assert r["duration"] < 10  # login included; not the command timeout (20 s here)
 
 
 def test_a_huawei_error_shows_the_devices_words(fleet) -> None:
@@ -176,6 +178,7 @@ def test_output_over_the_limit_is_cut_and_said_and_kept_whole_on_request(
     assert code == 0 and r["status"] == "ok", r
     assert r["data"]["cut_bytes"] == 1_000_000 - 256 * 1024
     assert r["output"].startswith("x" * 1000)
+    assert r["message"] == "x" * 197 + "..."  # a message, not the output again
     assert f"the whole output is in {where}/srv-1.out" in r["output"].splitlines()[-1]
     saved = where / "srv-1.out"
     assert saved.stat().st_size == 1_000_000

@@ -261,7 +261,7 @@ def test_fault_channel_stall_times_out_within_the_channel_timeout(  # type: igno
     error, took = _open_fails(sim, sim.hosts[name], budget=FAST.channel + 10)
     assert error.kind is ErrorKind.TIMEOUT and error.during_connect, error.message
     assert "session channel" in error.message and f"{FAST.channel:g}s" in error.message
-    assert took < FAST.channel + 2
+    assert took < FAST.channel + 3  # login included; paramiko's default was 3,600 s
 
 
 def test_fault_auth_stall_is_a_timeout_not_auth_failed(sim: Sim, fault) -> None:  # type: ignore[no-untyped-def]
@@ -269,7 +269,7 @@ def test_fault_auth_stall_is_a_timeout_not_auth_failed(sim: Sim, fault) -> None:
     error, took = _open_fails(sim, sim.hosts["sw-vrp"], budget=FAST.auth + 10)
     assert error.kind is ErrorKind.TIMEOUT, error.message
     assert "authentication" in error.message
-    assert took < FAST.auth + 2
+    assert took < FAST.auth + 3
 
 
 def test_missing_key_file_is_config_error(sim: Sim) -> None:
@@ -288,7 +288,7 @@ def test_dropped_session_is_connection_lost_at_once(sim: Sim, fault, name: str) 
         command = s.host.platform.commands["running_config"]
         error, took = fails_within(35, lambda: s.show(command, timeout=30))
         assert error.kind is ErrorKind.CONNECTION_LOST, error.message
-        assert took < 3
+        assert took < 5  # the timeout was 30 s
     finally:
         s.close()
 
@@ -308,7 +308,7 @@ def test_a_command_that_enters_config_mode_is_refused_at_once_and_left(sim: Sim,
         assert error.kind is ErrorKind.COMMAND_FAILED, error.message
         assert f"'{command}'" in error.message and f"'{prompt}'" in error.message
         assert "configuration mode" in error.message and "left it" in error.message
-        assert took < 3
+        assert took < 5  # the timeout was 30 s
         # back where it was: a show command works and the device is not in config mode
         assert s.host.platform.end_marker.search(s.running_config())  # type: ignore[union-attr]
         home = "SW-IOS#" if name == "sw-ios" else "<SW-VRP>"
