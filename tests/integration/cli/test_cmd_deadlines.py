@@ -8,6 +8,7 @@ at limits.output, whole with --output-dir.
 
 from __future__ import annotations
 
+import shutil
 import stat
 import subprocess
 import tempfile
@@ -36,18 +37,22 @@ def fleet():
     if not Path("/usr/sbin/sshd").exists():
         pytest.fail("openssh-server is not installed (make test installs it)")
     root = Path(tempfile.mkdtemp(prefix="ictops-deadlines-"))
-    root.chmod(0o755)  # the lab user reads big.conf below
-    (root / "big.conf").write_text("x = 1\n" * 200_000)  # 1.2 MB, over limits.output
-    big = (
-        f"srv-big:\n  hostname: {LAB}.42.2\n  groups: [servers, school_a]\n"
-        f"  backup_files: ['{root}/big.conf']\n"
-    )
-    project = make_project(
-        root, servers=[f"{LAB}.42.1"], cisco=CISCO, huawei=HUAWEI, extra_hosts=big
-    )
-    defaults = project.inventory_dir / "defaults.yaml"
-    defaults.write_text(defaults.read_text() + "limits: {output: 256KiB}\n")
-    d = start_district(project)
+    try:
+        root.chmod(0o755)  # the lab user reads big.conf below
+        (root / "big.conf").write_text("x = 1\n" * 200_000)  # 1.2 MB, over limits.output
+        big = (
+            f"srv-big:\n  hostname: {LAB}.42.2\n  groups: [servers, school_a]\n"
+            f"  backup_files: ['{root}/big.conf']\n"
+        )
+        project = make_project(
+            root, servers=[f"{LAB}.42.1"], cisco=CISCO, huawei=HUAWEI, extra_hosts=big
+        )
+        defaults = project.inventory_dir / "defaults.yaml"
+        defaults.write_text(defaults.read_text() + "limits: {output: 256KiB}\n")
+        d = start_district(project)  # stops what it started when it fails
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
     try:
         yield d
     finally:
