@@ -182,6 +182,7 @@ def _groups(match: re.Match[str]) -> dict[str, Any]:
 def _match_lines(check: LineCheck, nodes: list[Node], ctx: CheckContext, name: str) -> Finding:
     hits: list[Node] = []
     violations: list[tuple[Node, Verdict, str]] = []
+    ignored: list[Node] = []  # failing where with where_mismatch: ignore
     for node in nodes:
         match = check.pattern.search(node.text)
         if not match:
@@ -191,8 +192,10 @@ def _match_lines(check: LineCheck, nodes: list[Node], ctx: CheckContext, name: s
         )
         if verdict == Verdict.PASS:
             hits.append(node)
-        else:
+        elif check.where_mismatch == "violation":
             violations.append((node, verdict, text))
+        else:
+            ignored.append(node)
     pattern = check.pattern.pattern
     custom = check.message
     if check.expect == "absent":
@@ -218,6 +221,12 @@ def _match_lines(check: LineCheck, nodes: list[Node], ctx: CheckContext, name: s
             Verdict.PASS, f"{len(hits)} line(s) valid", hits[0].text, _where(hits[0], name)
         )
     needed = int(to_number(ctx.value(check.min_count), "min_count"))
+    if violations:  # a violation fails the check however many lines pass (docs/rules.md)
+        node, verdict, text = min(violations, key=lambda v: WORST_FIRST.index(v[1]))
+        soft = verdict == Verdict.WARN and len(hits) + len(violations) >= needed
+        return Finding(
+            Verdict.WARN if soft else Verdict.FAIL, custom or text, node.text, _where(node, name)
+        )
     if len(hits) >= needed:
         if check.warn_below is not None and len(hits) < to_number(
             ctx.value(check.warn_below), "warn_below"
@@ -236,20 +245,12 @@ def _match_lines(check: LineCheck, nodes: list[Node], ctx: CheckContext, name: s
             hits[0].text,
             _where(hits[0], name),
         )
-    if violations:
-        node, verdict, text = violations[0]
-        soft = (
-            all(v[1] == Verdict.WARN for v in violations) and len(hits) + len(violations) >= needed
-        )
-        return Finding(
-            Verdict.WARN if soft else Verdict.FAIL, custom or text, node.text, _where(node, name)
-        )
     message = custom or (
         f"no line matching '{pattern}'"
         if not hits
         else f"{len(hits)} line(s) matching '{pattern}', {needed} needed"
     )
-    first = hits[0] if hits else None
+    first = hits[0] if hits else (ignored[0] if ignored else None)
     return Finding(
         Verdict.FAIL, message, first.text if first else "", _where(first, name) if first else ""
     )

@@ -135,6 +135,10 @@ class LineCheck(Strict):
     min_count: Number = 1
     warn_below: Number | None = None
     where: list[Condition] = []
+    # a line matching pattern but failing where: a violation (FAIL, or WARN when the failing
+    # condition says on_fail: warn), or ignored (expect: present counts only the lines that
+    # pass: "configured sources include an allowed one")
+    where_mismatch: Literal["violation", "ignore"] = "violation"
     on_match: Literal["fail", "warn"] = "fail"  # for expect: absent
     if_missing: Outcome = "pass"  # for expect: valid, when no line matches at all
     if_no_section: Outcome = "na"

@@ -187,6 +187,13 @@ def test_noncompliant_server(pack, rule_id, files, commands, expected, evidence)
     assert evidence in result.evidence
 
 
+def test_chrony_sources_include_an_allowed_one(pack):
+    # LNX-TIME-02 says "include": Debian's pool may stay beside a Thai source
+    conf = "pool 2.debian.pool.ntp.org iburst\nserver time1.nimt.or.th iburst\n"
+    files = {"/etc/chrony/chrony.conf": conf}
+    assert run_rule(pack, "LNX-TIME-02", server(files), "linux").status == Verdict.PASS
+
+
 def test_timesyncd_sources_count(pack):
     files = {
         "/etc/chrony/chrony.conf": None,

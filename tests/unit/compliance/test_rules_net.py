@@ -68,6 +68,8 @@ FAILS = [
         Verdict.WARN,
         "ntp server time1.nimt.or.th",
     ),
+    # a non-allowed server next to two allowed ones is a violation (docs/rules.md, `where`)
+    ("NET-TIME-01", {}, "ntp server 69.89.207.99\n", Verdict.FAIL, "ntp server 69.89.207.99"),
     (
         "NET-TIME-03",
         {"clock timezone ICT 7 0": "clock timezone CET 1 0"},
@@ -315,8 +317,13 @@ def test_procurve_forms(pack):
         "NET-BAK-01",
     ]:
         assert run_rule(pack, rule_id, evidence, "hp_procurve").status == Verdict.PASS, rule_id
-    # one source not allowed + one allowed: the allowed one counts, but fewer than 2 -> WARN
-    assert run_rule(pack, "NET-TIME-01", evidence, "hp_procurve").status == Verdict.WARN
+    # one source not allowed beside an allowed one: a violation (docs/rules.md, `where`)
+    ntp = run_rule(pack, "NET-TIME-01", evidence, "hp_procurve")
+    assert ntp.status == Verdict.FAIL
+    assert (ntp.message, ntp.evidence) == (
+        "NTP server is not an allowed Thai or internal source",
+        "ntp server 203.158.118.2 iburst",
+    )
     for rule_id in ["NET-LOG-01", "NET-AUTH-02", "NET-LOG-04", "NET-TIME-02"]:
         assert run_rule(pack, rule_id, evidence, "hp_procurve").status == Verdict.NA, rule_id
     bad = StaticEvidence(
