@@ -19,6 +19,7 @@ from importlib import resources
 
 import yaml
 
+from ictops.backup.commands import CommandSpec
 from ictops.backup.untrusted import (
     GLOB_CHARS,
     SizeLimits,
@@ -33,17 +34,6 @@ MARK = "@@ictops"
 _SAFE_GLOB = re.compile(r"^/[A-Za-z0-9_./*?\[\]+@:,=%-]+$")
 
 
-@dataclass(frozen=True)
-class CommandSpec:
-    """One entry of ictops/data/server_commands.yaml."""
-
-    name: str
-    command: str
-    sudo: bool = False
-    volatile: bool = False
-    volatile_lines: tuple[re.Pattern[str], ...] = ()
-
-
 @dataclass
 class Collected:
     """What the collection script returned."""
@@ -54,22 +44,6 @@ class Collected:
     commands: dict[str, tuple[int, bytes, bytes]] = field(default_factory=dict)  # rc, out, err
     complete: bool = False  # the end marker arrived
     refused: list[dict[str, str]] = field(default_factory=list)  # [{name, reason}]
-
-
-@lru_cache(maxsize=1)
-def server_commands() -> dict[str, CommandSpec]:
-    """The commands every server backup runs (ictops/data/server_commands.yaml)."""
-    text = resources.files("ictops.data").joinpath("server_commands.yaml").read_text("utf-8")
-    result = {}
-    for name, spec in (yaml.safe_load(text) or {}).items():
-        result[name] = CommandSpec(
-            name=name,
-            command=spec["command"],
-            sudo=bool(spec.get("sudo", False)),
-            volatile=bool(spec.get("volatile", False)),
-            volatile_lines=tuple(re.compile(p) for p in spec.get("volatile_lines", [])),
-        )
-    return result
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +107,7 @@ def build_script(
         expanded = pattern if GLOB_CHARS & set(pattern) else quoted
         lines.append(f"f {quoted} {expanded}")
     for spec in commands.values():
-        lines.append(f"c {shlex.quote(spec.name)} {shlex.quote(spec.command)}")
+        lines.append(f"c {shlex.quote(spec.name)} {shlex.quote(spec.shell())}")
     lines.append("e end - -")
     return "\n".join(lines) + "\n"
 

@@ -15,13 +15,12 @@ from typing import Any
 
 from ictops.backup.collect import (
     Collected,
-    CommandSpec,
     build_script,
     check_pattern,
     default_files,
     parse_output,
-    server_commands,
 )
+from ictops.backup.commands import CommandSpec, server_commands
 from ictops.backup.guards import Refusal, check_config, check_shrink, max_shrink_for
 from ictops.backup.normalize import normalize_config, normalize_output
 from ictops.backup.transaction import StageResult, Transaction
@@ -269,8 +268,13 @@ def backup_server(
         f"files{path}": data for path, (data, _) in collected.files.items()
     }
     failed_commands: dict[str, str] = {}
+    not_applicable: dict[str, str] = {}
     for name, (rc, out, err) in collected.commands.items():
         spec = specs.get(name)
+        reason = spec.not_applicable(rc, out.decode("utf-8", "replace")) if spec else None
+        if reason is not None:
+            not_applicable[name] = reason
+            continue
         if rc != 0:
             first = shown((err.decode("utf-8", "replace").strip().splitlines() or [""])[0])
             failed_commands[name] = f"exit {rc}" + (f": {first}" if first else "")
@@ -286,6 +290,7 @@ def backup_server(
         "unreadable": sorted(collected.unreadable),
         "modes": {path: mode for path, (_, mode) in sorted(collected.files.items())},
         "commands_failed": dict(sorted(failed_commands.items())),
+        "commands_na": dict(sorted(not_applicable.items())),
     }
     staged = _stage(host, txn, started, tree, meta, volatile)
     if isinstance(staged, ActionResult):
@@ -306,5 +311,6 @@ def backup_server(
             "file_count": len(collected.files),
             "missing": sorted(collected.missing),
             "commands_failed": failed_commands,
+            "commands_na": not_applicable,
         },
     )

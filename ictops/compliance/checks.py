@@ -70,6 +70,14 @@ class CheckContext:
             self._outputs[command] = self.evidence.command(command)
         return self._outputs[command]
 
+    def no_output(self, command: str, outcome: str) -> Finding:
+        """The finding for a command without output: N/A with the reason when the command
+        cannot run on this host (tool not installed, no systemd), else ``outcome``."""
+        reason = self.evidence.not_applicable(command)
+        if reason is not None:
+            return Finding(Verdict.NA, f"{reason} ('{command}' cannot run on this host)")
+        return Finding(Verdict.of(outcome), f"no output of '{command}' in the evidence")
+
     def files(self, patterns: list[str]) -> list[tuple[str, str]]:
         """(path, text) of every existing file named or matched by ``patterns``, in order."""
         found: list[tuple[str, str]] = []
@@ -285,9 +293,7 @@ def _run_tests(
 def _command_check(check: CommandCheck, ctx: CheckContext) -> Finding:
     output = ctx.output(check.command)
     if output is None or not output.strip():
-        return Finding(
-            Verdict.of(check.if_no_output), f"no output of '{check.command}' in the evidence"
-        )
+        return ctx.no_output(check.command, check.if_no_output)
     if check.parse == "keyvalue":
         parsed = parsers.parse_keyvalue(output, check.separator, check.lowercase_keys)
     elif check.parse == "regex":
@@ -330,6 +336,9 @@ def _computed_check(check: ComputedCheck, ctx: CheckContext) -> Finding:
             else ctx.files(_JOURNALD_FILES)
         )
         if not sources:
+            reason = ctx.evidence.not_applicable("journald_config")
+            if reason is not None:  # no systemd tools and no journald.conf: no journald here
+                return Finding(Verdict.NA, f"no journald on this host ({reason}, no journald.conf)")
             return Finding(
                 Verdict.of(check.if_no_source), "no journald configuration in the evidence"
             )
@@ -337,9 +346,7 @@ def _computed_check(check: ComputedCheck, ctx: CheckContext) -> Finding:
     assert check.command is not None, "age_of needs 'command'"
     output = ctx.output(check.command)
     if output is None or not output.strip():
-        return Finding(
-            Verdict.of(check.if_no_source), f"no output of '{check.command}' in the evidence"
-        )
+        return ctx.no_output(check.command, check.if_no_source)
     try:
         stamp = float(output.strip().split()[0])
     except ValueError:

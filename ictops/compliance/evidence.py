@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from ictops.backup.collect import server_commands
+from ictops.backup.commands import server_commands
 from ictops.facts import COMMAND, DIRECTORY, FILE, RUNNING_CONFIG, SHOW, STARTUP_CONFIG, Facts
 from ictops.inventory.host import Host
 
@@ -31,6 +31,10 @@ class Evidence(Protocol):
 
     def command(self, name_or_command: str) -> str | None: ...
 
+    def not_applicable(self, name_or_command: str) -> str | None:
+        """Why the command cannot run on this host (its tool is not installed...), or None."""
+        ...
+
     def backup_age_days(self) -> float | None: ...
 
     def running_equals_startup(self) -> bool | None: ...
@@ -38,6 +42,15 @@ class Evidence(Protocol):
     def describe(self) -> str:
         """One phrase for messages: "backup of 2025-01-02T03:04:05Z", "live"."""
         ...
+
+
+def _command_name(name_or_command: str) -> str:
+    """The server_commands.yaml name of a command (a literal command kept under its name)."""
+    if name_or_command not in server_commands():
+        for known, spec in server_commands().items():
+            if spec.command == name_or_command:
+                return known
+    return name_or_command
 
 
 def _read(path: Path) -> str | None:
@@ -84,13 +97,12 @@ class BackupEvidence:
         )
 
     def command(self, name_or_command: str) -> str | None:
-        name = name_or_command
-        if name not in server_commands():  # a literal command kept under its name
-            for known, spec in server_commands().items():
-                if spec.command == name_or_command:
-                    name = known
-                    break
-        return _read(self.host_dir / "commands" / f"{name}.txt")
+        return _read(self.host_dir / "commands" / f"{_command_name(name_or_command)}.txt")
+
+    def not_applicable(self, name_or_command: str) -> str | None:
+        reasons = self.meta().get("commands_na")
+        reason = reasons.get(_command_name(name_or_command)) if isinstance(reasons, dict) else None
+        return reason if isinstance(reason, str) else None
 
     def taken_at(self) -> datetime | None:
         value = self.meta().get("taken_at")
@@ -152,7 +164,14 @@ class LiveEvidence:
         if self.host.is_switch:
             return self.facts.get(SHOW, name_or_command)
         output = self.facts.get(COMMAND, name_or_command)
+        if output.not_applicable is not None:
+            return None
         return output.stdout if output.ok or output.stdout.strip() else None
+
+    def not_applicable(self, name_or_command: str) -> str | None:
+        if self.host.is_switch:
+            return None
+        return self.facts.get(COMMAND, name_or_command).not_applicable
 
     def backup_age_days(self) -> float | None:
         return self.backup.backup_age_days() if self.backup else None
@@ -185,6 +204,7 @@ class StaticEvidence:
         startup: str | None = None,
         files: dict[str, str] | None = None,
         commands: dict[str, str] | None = None,
+        not_applicable: dict[str, str] | None = None,
         age_days: float | None = None,
         saved: bool | None = None,
         live: bool = False,
@@ -193,6 +213,7 @@ class StaticEvidence:
         self._startup = startup
         self._files = dict(files or {})
         self._commands = dict(commands or {})
+        self._na = dict(not_applicable or {})
         self._age = age_days
         self._saved = saved
         self.is_live = live
@@ -211,6 +232,9 @@ class StaticEvidence:
 
     def command(self, name_or_command: str) -> str | None:
         return self._commands.get(name_or_command)
+
+    def not_applicable(self, name_or_command: str) -> str | None:
+        return self._na.get(name_or_command)
 
     def backup_age_days(self) -> float | None:
         return self._age

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ictops.backup.collect import Collected, build_script, parse_output, server_commands
+from ictops.backup.collect import Collected, build_script, parse_output
+from ictops.backup.commands import server_commands
 from ictops.backup.untrusted import size_limits_for
 from ictops.connections.base import CommandResult, ServerSession
 from ictops.facts.base import Fact

@@ -303,6 +303,7 @@ class CommandOutput:
     exit_code: int
     stdout: str
     stderr: str = ""
+    not_applicable: str | None = None  # why it cannot run on this host (its needs)
 
     @property
     def ok(self) -> bool:
@@ -314,10 +315,11 @@ class NamedCommandFact(CommandFact[CommandOutput]):
     command; run with sudo when the entry says so and the host uses sudo."""
 
     def read(self, session: Any, host: Any, name_or_command: str) -> CommandOutput:
-        from ictops.backup.collect import server_commands
+        from ictops.backup.commands import server_commands
 
         spec = server_commands().get(name_or_command)
-        command = spec.command if spec else name_or_command
+        command = spec.shell() if spec else name_or_command  # checks its needs first
         result = session.run(command, timeout=host.timeouts.command,
                              sudo=bool(spec and spec.sudo) and host.sudo)
-        return CommandOutput(command, result.exit_code, result.stdout, result.stderr)
+        na = spec.not_applicable(result.exit_code, result.stdout) if spec else None
+        return CommandOutput(command, result.exit_code, result.stdout, result.stderr, na)

@@ -8,7 +8,6 @@ ictops/lab/switchsim/templates/cisco_ios.j2 against rules/th-baseline.yaml.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,12 @@ from ictops.actions.backup import BackupAction
 from ictops.cli.running import run_with_progress
 from ictops.connections.factory import open_session
 from ictops.engine.runner import RunSettings
-from tests.integration.district import District, make_project, start_district, stop_district
+from tests.integration.compliance.lab import rules_district
+from tests.integration.district import District
 from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
-REPO = Path(__file__).resolve().parents[3]
 SERVER, COMPLIANT, NONCOMPLIANT = f"{LAB}.16.1", f"{LAB}.17.1", f"{LAB}.17.2"
 
 SWITCH_DATA = """
@@ -81,14 +80,8 @@ def district(tmp_path_factory):
     if not Path("/usr/sbin/sshd").exists():
         pytest.skip("openssh-server is not installed (make test installs it)")
     root = tmp_path_factory.mktemp("compliance")
-    project = make_project(root, servers=[SERVER], cisco=[], huawei=[], extra_hosts=HOSTS)
-    shutil.copytree(REPO / "rules", root / "rules")
-    shutil.copytree(REPO / "templates", root / "templates")
-    d = start_district(project)
-    try:
+    with rules_district(root, HOSTS, servers=[SERVER], copy=("rules", "templates")) as d:
         yield d
-    finally:
-        stop_district(d)
 
 
 def backup(d: District) -> None:

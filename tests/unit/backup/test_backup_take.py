@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import random
-
 import os
+import random
 from pathlib import Path
 
 import pytest
 from backup_fakes import FakeSwitch, LocalServer, commits, corpus, server_host, switch_host
 
-from ictops.backup.collect import CommandSpec
+from ictops.backup.commands import CommandSpec, Need
 from ictops.backup.restore import restore_server, restore_switch
 from ictops.backup.store import BackupStore
 from ictops.backup.take import backup_server, backup_switch
@@ -114,6 +113,14 @@ COMMANDS = {
     "quoted": CommandSpec(
         "quoted", "printf '%s\\t%s\\n' '${Package}' \"$HOME\" >/dev/null; echo ok"
     ),
+    # cannot exist on this host: N/A with the reason, not a failure
+    "no_tool": CommandSpec("no_tool", "echo never", needs=(Need(tool="no-such-tool-ictops"),)),
+    "no_daemon": CommandSpec(
+        "no_daemon",
+        "echo never",
+        needs=(Need(tool="sh"), Need(path="/run/no-ictopsd.pid", missing="ictopsd is not running")),
+    ),
+    "needs_met": CommandSpec("needs_met", "echo ran", needs=(Need(tool="sh"), Need(path="/"))),
 }
 
 
@@ -158,6 +165,14 @@ def test_server_backup_in_one_round_trip(store: BackupStore, server_root: Path) 
     )
     assert meta["modes"][f"{server_root}/etc/ssh/sshd_config"] == "640"
     assert meta["commands_failed"]["chronyc"].startswith("exit 127")
+    assert set(meta["commands_failed"]) == {"chronyc"}
+    assert meta["commands_na"] == {
+        "no_daemon": "ictopsd is not running",
+        "no_tool": "no-such-tool-ictops is not installed",
+    }
+    assert first.data["commands_na"] == meta["commands_na"]
+    assert store.show(host, file="commands/needs_met.txt", masked=False) == "ran\n"
+    assert "commands/no_tool.txt" not in stored
     assert "VerySecretPsk" not in store.show(host, file=f"{server_root}/etc/wifi.conf")
 
     _, second = _server_run(store, session, server_root, "r2")  # uptime changed: volatile

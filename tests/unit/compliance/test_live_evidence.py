@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
+from ictops.backup.commands import NA_MARK
 from ictops.compliance import LiveEvidence, Verdict, evaluate
 from ictops.connections.base import CommandResult, SessionError
 from ictops.facts import Facts
@@ -137,3 +138,22 @@ def test_session_failure_is_error_result(pack):
     result = evaluate(pack, host, live(Broken(""), host), rule_ids=["NET-MGMT-01"])
     assert result.results[0].status == Verdict.ERROR
     assert "closed the connection" in result.results[0].message
+
+
+def test_live_command_that_cannot_run_is_na_with_its_reason(pack):
+    host = make_host("linux")
+
+    class NoSystemd(MemoryServer):
+        def run(self, command, *, timeout=None, sudo=False, stdin=None) -> CommandResult:
+            self.ran.append((command, sudo))
+            if "command -v timedatectl" in command:  # the guard ictops wraps around it
+                return CommandResult(str(command), 0, f"{NA_MARK} 1\n", "", 0.0)
+            return CommandResult(str(command), 127, "", "chronyc: not found", 0.0)
+
+    server = NoSystemd({}, {})
+    evidence = live(server, host)
+    result = evaluate(pack, host, evidence, rule_ids=["LNX-TIME-01", "LNX-TIME-04"])
+    assert [(r.status, r.message) for r in result.results] == [
+        (Verdict.NA, "systemd is not running ('timedatectl' cannot run on this host)")
+    ] * 2
+    assert len(server.ran) == 1  # read once for both rules

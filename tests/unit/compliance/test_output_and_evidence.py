@@ -128,3 +128,25 @@ def test_backup_evidence_server_files(tmp_path, pack):
         "LNX-SSH-01": Verdict.FAIL,
         "LNX-TIME-01": Verdict.ERROR,
     }
+
+
+def test_backup_evidence_reads_why_a_command_could_not_run(tmp_path, pack):
+    host = make_host("linux")
+    directory = host_backup_dir(tmp_path, host)
+    directory.mkdir(parents=True)
+    (directory / "meta.json").write_text(
+        json.dumps({"commands_na": {"timedatectl": "systemd is not running"}})
+    )
+    evidence = BackupEvidence(directory)
+    assert evidence.not_applicable("timedatectl") == "systemd is not running"
+    assert evidence.not_applicable("timedatectl show") == "systemd is not running"  # literal
+    assert evidence.not_applicable("chrony_tracking") is None
+    result = evaluate(pack, host, evidence, rule_ids=["LNX-TIME-01", "LNX-TIME-03"])
+    found = {r.rule_id: (r.status, r.message) for r in result.results}
+    assert found == {
+        "LNX-TIME-01": (
+            Verdict.NA,
+            "systemd is not running ('timedatectl' cannot run on this host)",
+        ),
+        "LNX-TIME-03": (Verdict.ERROR, "no output of 'chrony_tracking' in the evidence"),
+    }

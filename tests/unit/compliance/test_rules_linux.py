@@ -202,6 +202,34 @@ def test_timesyncd_sources_count(pack):
     assert run_rule(pack, "LNX-TIME-02", server(files), "linux").status == Verdict.PASS
 
 
+@pytest.mark.parametrize(
+    ("rule_id", "command", "reason"),
+    [
+        ("LNX-TIME-01", "timedatectl", "timedatectl is not installed"),
+        ("LNX-TIME-04", "timedatectl", "systemd is not running"),
+        ("LNX-TIME-03", "chrony_tracking", "chronyd is not running"),
+    ],
+)
+def test_a_command_that_cannot_run_is_na_with_its_reason(pack, rule_id, command, reason):
+    evidence = StaticEvidence(not_applicable={command: reason})
+    result = run_rule(pack, rule_id, evidence, "linux")
+    assert result.status == Verdict.NA
+    assert result.message == f"{reason} ('{command}' cannot run on this host)"
+
+
+def test_no_journald_on_the_host_is_na(pack):
+    na = {"journald_config": "systemd-analyze is not installed"}
+    result = run_rule(pack, "LNX-LOG-01", StaticEvidence(not_applicable=na), "linux")
+    assert (result.status, result.message) == (
+        Verdict.NA,
+        "no journald on this host (systemd-analyze is not installed, no journald.conf)",
+    )
+    # a journald.conf is still read when there is one
+    conf = {"/etc/systemd/journald.conf": "[Journal]\nStorage=volatile\n"}
+    files = StaticEvidence(files=conf, not_applicable=na)
+    assert run_rule(pack, "LNX-LOG-01", files, "linux").status == Verdict.FAIL
+
+
 def test_missing_evidence_is_error_not_crash(pack):
     empty = StaticEvidence()
     for rule_id in ["LNX-TIME-01", "LNX-SSH-01", "LNX-LOG-03", "LNX-LOG-01"]:
