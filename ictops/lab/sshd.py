@@ -295,12 +295,18 @@ def _read_pid(pid_file: Path) -> int | None:
 
 
 def _alive(pid: int) -> bool:
+    return _started(pid) is not None
+
+
+def _started(pid: int) -> int | None:
+    """When ``pid`` started (clock ticks after boot), None when it is gone or a zombie: with
+    the pid, what tells a process from a later one that reuses its pid."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
-            state = f.read().rsplit(b")", 1)[1].split()[0]
-        return state != b"Z"
-    except (OSError, IndexError):
-        return False
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return None if fields[0] == b"Z" else int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _is_sshd(pid: int) -> bool:
@@ -361,14 +367,18 @@ def stop_sshd(pid_files: Iterable[Path], timeout: float = 5.0) -> None:
     roots = [pid for f in pid_files if (pid := _read_pid(f)) and _alive(pid) and _is_sshd(pid)]
     if not roots:
         return
-    pids = _tree(roots)  # collected before the signal: orphans would be reparented to init
-    _signal_all(pids, signal.SIGTERM)
+    # collected before the signal (orphans would be reparented to init), each with its start
+    # time: on a busy machine a pid that exits is soon reused, and we must not signal that one
+    procs = {pid: started for pid in _tree(roots) if (started := _started(pid)) is not None}
+    _signal_all(procs, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     waiter = Event()
     while time.monotonic() < deadline:
-        pids = [p for p in pids if _alive(p)]
-        if not pids:
+        procs = {pid: t for pid, t in procs.items() if _started(pid) == t}
+        if not procs:
             return
-        pids = _tree(pids)  # children forked since the signal
+        for child in _tree(procs):  # children forked since the signal
+            if child not in procs and (started := _started(child)) is not None:
+                procs[child] = started
         waiter.wait(POLL)
-    _signal_all([p for p in pids if _alive(p)], signal.SIGKILL)
+    _signal_all([pid for pid, t in procs.items() if _started(pid) == t], signal.SIGKILL)

@@ -93,12 +93,13 @@ class Supervisor:
 
     def _carry_out(self, server: RootedServer, action: str) -> None:
         start = time.monotonic()
+        hang = server_fault(self.faults_dir, server.name) == "reboot-hang"  # as asked, not later
         _log(f"{server.name}: {action} asked (boot id {boot.boot_id(server)})")
         boot.halt(server)  # removes the request with /run
         if action != "reboot":
             _log(f"{server.name}: powered off; ictops lab up starts it again")
             return
-        if server_fault(self.faults_dir, server.name) == "reboot-hang":
+        if hang:
             _log(f"{server.name}: fault reboot-hang: stays down until ictops lab up")
             return
         if self.stop.wait(server.reboot_seconds):

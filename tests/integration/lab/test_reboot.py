@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from ictops.connections.base import SessionError
+from ictops.connections.server import open_server_session
+from ictops.facts import BOOT_ID, PENDING_UPDATES, REBOOT_REQUIRED, SERVICE, Facts, RebootNeed, ServiceState
 from ictops.lab import roots, servers
 from ictops.lab.daemon import pid_of
 from tests.integration.lab.rooted import answers, ok, rooted_district, run, wait_until
@@ -17,6 +19,7 @@ SERVERS = {
     "rb-1": (f"{LAB}.41.1", "typical"),
     "rb-2": (f"{LAB}.41.2", "compliant"),
     "rb-3": (f"{LAB}.41.3", "noncompliant"),
+    "rb-4": (f"{LAB}.41.4", "typical"),
 }
 PAUSE = 1.0  # reboot_seconds of these servers
 HOST_BOOT_ID = open("/proc/sys/kernel/random/boot_id").read().strip()
@@ -79,6 +82,30 @@ def test_reboot_from_inside(lab, name, command):
     assert status.exit_code == 0, status
 
 
+def read(lab, name: str, fact, *args):
+    """One fact of a lab server, read by ictops' own fact reader (a session of its own)."""
+    host = lab.inventory.host(name)
+    with open_server_session(host, lab.project.root, lab.project.known_hosts) as session:
+        return Facts(host, lambda: session).get(fact, *args)
+
+
+def test_the_fact_readers_see_a_kernel_update_and_its_reboot(lab):
+    pending = read(lab, "rb-4", PENDING_UPDATES)
+    assert sorted(u.name for u in pending.updates) == ["ictops-lab-hello", "ictops-lab-kernel"]
+    assert [u.name for u in pending.security] == ["ictops-lab-kernel"]
+    assert read(lab, "rb-4", REBOOT_REQUIRED) == RebootNeed(False)
+    ok(lab, "rb-4", "DEBIAN_FRONTEND=noninteractive apt-get -y -q install ictops-lab-kernel "
+                    "</dev/null", sudo=True)
+    assert read(lab, "rb-4", REBOOT_REQUIRED) == RebootNeed(True, ("ictops-lab-kernel",))
+    before = read(lab, "rb-4", BOOT_ID)
+    reboot_from_inside(lab, "rb-4", "reboot")
+    assert read(lab, "rb-4", BOOT_ID) not in (before, HOST_BOOT_ID)
+    assert read(lab, "rb-4", REBOOT_REQUIRED) == RebootNeed(False)
+    assert read(lab, "rb-4", SERVICE, "ictops-lab-hello") == ServiceState(
+        "ictops-lab-hello", "sysv", active=True, enabled=True
+    )
+
+
 def test_each_server_has_its_own_boot_id(lab):
     ids = {name: boot_id(lab, name) for name in SERVERS}
     assert len(set(ids.values()) | {HOST_BOOT_ID}) == len(SERVERS) + 1
@@ -109,7 +136,7 @@ def test_poweroff_stays_down_until_lab_up(lab):
     ask(lab, "rb-1", "shutdown -h now")
     wait_halted(lab, "rb-1")
     status = {d.name: d.running for d in lab.lab.status()}
-    assert status == {"rb-1": False, "rb-2": True, "rb-3": True}
+    assert status == {"rb-1": False, "rb-2": True, "rb-3": True, "rb-4": True}
     assert lab.lab.up(timeout=30) == (1, 0)
     assert answers(host.hostname, host.port)
 

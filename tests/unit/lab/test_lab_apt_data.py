@@ -109,3 +109,19 @@ def test_the_supervisor_reads_only_known_power_requests(tmp_path, text, action):
 
 def test_no_request_no_action(tmp_path):
     assert supervisor.request_of(_server(tmp_path)) is None
+
+
+def test_reboot_hang_is_decided_when_the_reboot_is_asked(tmp_path, monkeypatch):
+    """Healing the fault while the server goes down must not bring it back (a test clears it
+    as soon as it sees the root unmounted)."""
+    server = _server(tmp_path)
+    faults = tmp_path / "faults"
+    faults.mkdir()
+    (faults / "srv-1").write_text("reboot-hang\n")
+    booted = []
+    monkeypatch.setattr(boot, "halt", lambda s: (faults / "srv-1").unlink())
+    monkeypatch.setattr(boot, "boot", lambda servers, timeout: booted.append(servers))
+    spec = tmp_path / "supervisor.json"
+    spec.write_text(boot.to_json([server]))
+    supervisor.Supervisor(spec, faults)._carry_out(server, "reboot")
+    assert booted == []
