@@ -22,7 +22,7 @@ import pytest
 from ictops.connections.base import CommandResult
 from ictops.connections.server import open_server_session
 from ictops.errors import LabError
-from ictops.lab import roots
+from ictops.lab import roots, sshd
 from tests.integration.district import District, make_project, start_district, stop_district
 
 
@@ -90,14 +90,21 @@ def ok(district: District, name: str, command: str, sudo: bool = False) -> str:
     return result.stdout
 
 
-def answers(address: str, port: int) -> bool:
-    """True when an SSH server at address:port sends its banner now (one short try)."""
+def refused(address: str, port: int) -> bool:
+    """True when nothing listens at address:port (connection refused): the server is down.
+    A slow answer is not a refusal: on a loaded machine sshd may take seconds to greet."""
     try:
-        with socket.create_connection((address, port), timeout=2) as sock:
-            sock.settimeout(2)
-            return sock.recv(8).startswith(b"SSH-2.0-")
+        socket.create_connection((address, port), timeout=10).close()
+    except ConnectionRefusedError:
+        return True
     except OSError:
-        return False
+        pass
+    return False
+
+
+def answers(address: str, port: int, timeout: float = 60) -> bool:
+    """True once the SSH server at address:port greets with its banner, within ``timeout``."""
+    return sshd.wait_banner(address, port, time.monotonic() + timeout)
 
 
 def wait_until(condition, timeout: float, what: str) -> float:
