@@ -15,7 +15,8 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1  # a host failed or was unreachable, a check found a problem
     BAD_INPUT = 2  # bad command line, inventory, playbook, rule pack...
-    INTERRUPTED = 130  # Ctrl-C
+    INTERRUPTED = 130  # SIGINT (Ctrl-C): what completed is kept and recorded
+    TERMINATED = 143  # SIGTERM (cron, systemd): the same
 
 
 class IctopsError(Exception):

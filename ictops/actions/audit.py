@@ -1,9 +1,9 @@
-"""The audit action: evaluate a rule pack on each host, save the audit at the end of the run.
+"""Check compliance with a rule pack (read-only): evaluate a rule pack on each host, save the audit at the end.
 
-``ictops audit`` and the playbook step use :class:`AuditAction` the same way: ``begin(run)``,
-``action(ctx)`` per host (in parallel), ``end(run, results)`` which writes
-``state/compliance/<run_id>.json`` (format in docs/rules.md). Each host's ActionResult carries
-its :class:`HostCompliance` in ``data["compliance"]`` (plus ``score`` and ``counts``).
+``ictops audit`` and the playbook step run :class:`AuditAction` through the engine the same
+way: ``begin``, ``read(ctx)`` per host (in parallel), ``end`` which writes
+``state/compliance/<run_id>.json`` (format in docs/rules.md). Each host's result carries its
+:class:`HostCompliance` as a ``ComplianceData`` payload (``compliance_of(result)``).
 
 Compliance verdicts and transport trouble are kept apart: a host that was evaluated is OK
 whatever its verdicts; a host with no backup yet is SKIPPED (its rules ERROR "no backup yet");
@@ -16,12 +16,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from pydantic import model_validator
+
+from ictops.actions.base import Context, RunSettings, StepNote
 from ictops.backup.store import host_backup_dir
 from ictops.compliance import (
     BackupEvidence,
@@ -36,18 +39,42 @@ from ictops.compliance import (
     pack_path,
 )
 from ictops.connections.base import SessionError
-from ictops.engine.context import HostContext
-from ictops.engine.runner import RunSettings
 from ictops.errors import InputError
-from ictops.facts import Facts
 from ictops.inventory.host import Host
 from ictops.masking import mask_line
 from ictops.project import Project
-from ictops.results import ActionResult, Status
+from ictops.results import ActionResult, Outcome, Payload, Status
+from ictops.validation import StrictModel
 
 NO_BACKUP = "no backup yet: run ictops backup"
 COMPLIANCE_DIR = "compliance"
-ARGS = ("pack", "from_backup", "live", "live_rules", "rules")
+
+
+class Args(StrictModel):
+    pack: str = "th-baseline"
+    from_backup: bool | None = None  # default: from the backups unless live
+    live: bool = False  # read every rule from the device
+    live_rules: bool = False  # from the backups, plus the rules that need the device, live
+    rules: list[str] | None = None  # only these rule ids
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Args:
+        if self.live and self.from_backup:
+            raise ValueError("'live' and 'from_backup' exclude each other; use from_backup "
+                             "with live_rules for live rules only")
+        return self
+
+
+def build(args: Args, project: Project) -> AuditAction:
+    """The playbook's ``audit:`` step."""
+    return AuditAction(pack=load_pack(pack_path(project.root, args.pack)), live=args.live,
+                       live_rules=args.live_rules,
+                       rule_ids=tuple(args.rules) if args.rules else None)
+
+
+def validate(args: Args, project: Project) -> None:
+    """At load time: the pack loads and names every rule asked for."""
+    build(args, project)
 
 
 def compliance_dir(project: Project) -> Path:
@@ -83,33 +110,6 @@ class AuditAction:
                     f"rules: {', '.join(sorted(known))}"
                 )
 
-    @classmethod
-    def from_args(cls, project: Project, args: Mapping[str, Any], where: str = "") -> AuditAction:
-        """From playbook arguments ``{pack, from_backup, live, live_rules, rules}``."""
-        unknown = [key for key in args if key not in ARGS]
-        if unknown:
-            raise InputError(
-                f"audit: unknown argument '{unknown[0]}'; use: {', '.join(ARGS)}", where or None
-            )
-        from_backup = bool(args.get("from_backup", not args.get("live", False)))
-        live = bool(args.get("live", False))
-        if live and from_backup and "from_backup" in args:
-            raise InputError(
-                "audit: 'live' and 'from_backup' exclude each other; "
-                "use from_backup with live_rules for live rules only",
-                where or None,
-            )
-        rules = args.get("rules")
-        if isinstance(rules, str):
-            rules = [rules]
-        pack = load_pack(pack_path(project.root, str(args.get("pack") or "th-baseline")))
-        return cls(
-            pack=pack,
-            live=live,
-            live_rules=bool(args.get("live_rules", False)),
-            rule_ids=tuple(str(r) for r in rules) if rules else None,
-        )
-
     @property
     def mode(self) -> str:
         """``backup``, ``live`` or ``backup+live-rules`` (for messages and the saved audit)."""
@@ -117,40 +117,39 @@ class AuditAction:
             return "live"
         return "backup+live-rules" if self.live_rules else "backup"
 
-    # --- StepAction -----------------------------------------------------------------------
+    # --- step hooks and the read ---------------------------------------------------------
     def begin(self, run: RunSettings) -> None:
         self._time = datetime.now(timezone.utc)
         self.saved_to = None
 
-    def __call__(self, ctx: HostContext) -> ActionResult:
+    def read(self, ctx: Context) -> Outcome:
         host = ctx.host
         backup = BackupEvidence(host_backup_dir(ctx.project.backups_dir, host))
         has_backup = (backup.host_dir / "meta.json").is_file()
         if self.live:
             try:
-                session = ctx.switch() if host.is_switch else ctx.server()
+                ctx.facts.session("switch" if host.is_switch else "server")
             except SessionError as exc:
-                return self._unreachable(ctx, exc, None)
-            evidence = LiveEvidence(Facts(host, lambda: session), host,
-                                    backup=backup if has_backup else None)
-            return self._done(ctx, evaluate(self.pack, host, evidence, rule_ids=self.rule_ids))
+                return self._unreachable(host, exc, None)
+            evidence = LiveEvidence(ctx.facts, host, backup=backup if has_backup else None)
+            return self._done(evaluate(self.pack, host, evidence, rule_ids=self.rule_ids))
         if not has_backup:
             compliance = unavailable(self.pack, host, NO_BACKUP, "no backup", self.rule_ids)
-            return self._done(ctx, compliance, Status.SKIPPED, NO_BACKUP)
+            return self._done(compliance, Status.SKIPPED, NO_BACKUP)
         live_evidence = None
         if self.live_rules and self._needs_device(host):
             try:
-                session = ctx.switch() if host.is_switch else ctx.server()
+                ctx.facts.session("switch" if host.is_switch else "server")
             except SessionError as exc:
                 compliance = evaluate(self.pack, host, backup, rule_ids=self.rule_ids)
-                return self._unreachable(ctx, exc, compliance)
-            live_evidence = LiveEvidence(Facts(host, lambda: session), host, backup=backup)
+                return self._unreachable(host, exc, compliance)
+            live_evidence = LiveEvidence(ctx.facts, host, backup=backup)
         compliance = evaluate(
             self.pack, host, backup, live_evidence=live_evidence, rule_ids=self.rule_ids
         )
-        return self._done(ctx, compliance)
+        return self._done(compliance)
 
-    def end(self, run: RunSettings, results: Sequence[ActionResult]) -> str | None:
+    def end(self, run: RunSettings, results: Sequence[ActionResult]) -> StepNote | None:
         """Save the audit to ``state/compliance/<run_id>.json``; the note names the file."""
         if not self.save or run.check:
             return None
@@ -167,7 +166,7 @@ class AuditAction:
         self.saved_to = path
         fleet = document["fleet"]
         score = "-" if fleet["score"] is None else f"{fleet['score']:g}"
-        return f"audit saved to {run.project.relative(path)} (fleet score {score})"
+        return StepNote(f"audit saved to {run.project.relative(path)} (fleet score {score})")
 
     # --- helpers --------------------------------------------------------------------------
     def _needs_device(self, host: Host) -> bool:
@@ -179,41 +178,42 @@ class AuditAction:
             for rule in self.pack.rules
         )
 
-    def _done(
-        self,
-        ctx: HostContext,
-        compliance: HostCompliance,
-        status: Status = Status.OK,
-        message: str | None = None,
-    ) -> ActionResult:
-        return ctx.result(
-            status,
-            message or summary_line(compliance),
-            data={"compliance": compliance, "score": compliance.score, "counts": compliance.counts},
-        )
+    def _done(self, compliance: HostCompliance, status: Status = Status.OK,
+              message: str | None = None) -> Outcome:
+        return Outcome(status, message or summary_line(compliance),
+                       payload=ComplianceData(compliance))
 
-    def _unreachable(
-        self, ctx: HostContext, exc: SessionError, compliance: HostCompliance | None
-    ) -> ActionResult:
+    def _unreachable(self, host: Host, exc: SessionError,
+                     compliance: HostCompliance | None) -> Outcome:
         """The device cannot be read: live rules (or all of them) ERROR, host UNREACHABLE."""
         reason = f"cannot reach the device: {exc.message}"
         if compliance is None:
-            compliance = unavailable(self.pack, ctx.host, reason, "live", self.rule_ids)
+            compliance = unavailable(self.pack, host, reason, "live", self.rule_ids)
         else:
             compliance = _replace_live_errors(self.pack, compliance, reason)
         status = Status.UNREACHABLE if exc.during_connect else Status.FAILED
-        return ctx.result(
-            status,
-            exc.message,
-            error_kind=exc.kind,
-            data={"compliance": compliance, "score": compliance.score, "counts": compliance.counts},
-        )
+        return Outcome(status, exc.message, error_kind=exc.kind,
+                       payload=ComplianceData(compliance))
+
+
+@dataclass(frozen=True)
+class ComplianceData(Payload):
+    """An audit result's compliance: every rule's verdict on the host."""
+
+    kind: ClassVar[str] = "compliance"
+    compliance: HostCompliance
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.compliance.score, "counts": _counts(self.compliance)}
+
+    def record(self) -> dict[str, Any]:
+        return {"score": self.compliance.score}
 
 
 def compliance_of(result: ActionResult) -> HostCompliance | None:
     """The HostCompliance an audit result carries (None for a result of another action)."""
-    value = result.data.get("compliance") if result.data else None
-    return value if isinstance(value, HostCompliance) else None
+    payload = result.payload
+    return payload.compliance if isinstance(payload, ComplianceData) else None
 
 
 def summary_line(compliance: HostCompliance) -> str:

@@ -1,4 +1,12 @@
-"""Run a command: a shell command on servers, an exec/show command on switches."""
+"""Run a command: a shell command on servers, an exec/show command on switches.
+
+A command marked ``changes: false`` only reads: it is a read-only action and also runs in
+check mode. Otherwise ictops cannot know what the command changes, and says so: its plan
+is "run: COMMAND", uncertain, so check mode reports it is not run instead of guessing.
+
+Each host's output is kept up to its ``limits.output``; ``output_dir`` receives every host's
+whole output, as the host sent it, in ``<output_dir>/<host>.out`` (mode 0600).
+"""
 
 from __future__ import annotations
 
@@ -8,60 +16,73 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, ClassVar
 
+from pydantic import Field
+
+from ictops.actions.base import Context
 from ictops.connections.base import CommandResult, size
-from ictops.engine.context import HostContext
-from ictops.results import ActionResult, ErrorKind, Status
+from ictops.project import Project
+from ictops.results import Change, ErrorKind, Outcome, Payload, Plan
+from ictops.validation import StrictModel
+
+MAY_CHANGE = "this command may change the host (mark it changes: false if it only reads)"
+
+
+class Args(StrictModel):
+    command: str = Field(min_length=1)
+    sudo: bool = False
+    changes: bool = True  # may this command change the host? false: it also runs in check mode
+    timeout: float | None = Field(default=None, gt=0)
+
+
+def build(args: Args, project: Project) -> Any:
+    """The playbook's ``cmd:`` step."""
+    kind = RunCommand if args.changes else ReadCommand
+    return kind(command=args.command, timeout=args.timeout, sudo=args.sudo)
 
 
 @dataclass(frozen=True)
-class RunCommand:
-    """An ad-hoc command. It cannot know whether it changed anything, so success is OK.
+class CommandData(Payload):
+    """A command's exit code (servers) and how much output was cut."""
 
-    Each host's output is kept up to its ``limits.output``; ``output_dir`` receives every
-    host's whole output, as the host sent it, in ``<output_dir>/<host>.out`` (mode 0600).
-    """
+    kind: ClassVar[str] = "command"
+    exit_code: int | None = None  # None on a switch
+    cut_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class ReadCommand:
+    """A command that only reads (``changes: false``)."""
 
     command: str
     timeout: float | None = None
     sudo: bool = False
     output_dir: Path | None = None
+    name: str = "cmd"
 
-    name = "cmd"
-
-    def __call__(self, ctx: HostContext) -> ActionResult:
-        timeout = self.timeout or ctx.host.timeouts.command
-        with self._sink(ctx.host.name) as sink:
-            if ctx.host.is_switch:
+    def read(self, ctx: Context) -> Outcome:
+        host = ctx.host
+        timeout = self.timeout or host.timeouts.command
+        with self._sink(host.name) as sink:
+            if host.is_switch:
                 result = ctx.switch().run(self.command, timeout=timeout, sink=sink)
             else:
                 result = ctx.server().run(self.command, timeout=timeout, sudo=self.sudo, sink=sink)
         output = result.stdout + result.stderr
-        data: dict[str, object] = {} if ctx.host.is_switch else {"exit_code": result.exit_code}
         if result.cut:
-            data["cut_bytes"] = result.cut
             output += "\n" + self._cut_note(ctx, result) + "\n"
-        if ctx.host.is_switch:
-            refused = ctx.host.platform.config_error(output)
+        data = CommandData(None if host.is_switch else result.exit_code, result.cut)
+        if host.is_switch:
+            refused = host.platform.config_error(output)
             if refused:
-                return ctx.result(
-                    Status.FAILED,
-                    f"the switch refused the command: {refused}",
-                    output=output,
-                    error_kind=ErrorKind.COMMAND_FAILED,
-                    data=data,
-                )
+                return Outcome.failed(f"the switch refused the command: {refused}",
+                                      output=output, payload=data)
         elif result.exit_code != 0:
             reason = _first_line(result.stderr) or _first_line(result.stdout)
-            return ctx.result(
-                Status.FAILED,
-                f"exit code {result.exit_code}" + (f": {reason}" if reason else ""),
-                output=output,
-                error_kind=ErrorKind.COMMAND_FAILED,
-                data=data,
-            )
-        return ctx.result(Status.OK, _first_line(result.stdout), output=output, data=data)
+            return Outcome.failed(f"exit code {result.exit_code}" + (f": {reason}" if reason else ""),
+                                  ErrorKind.COMMAND_FAILED, output=output, payload=data)
+        return Outcome.ok(_first_line(result.stdout), output=output, payload=data)
 
     def output_file(self, host: str) -> Path | None:
         """Where the host's whole output goes, if anywhere (a name that stays in the dir)."""
@@ -80,7 +101,7 @@ class RunCommand:
         with os.fdopen(fd, "wb") as sink:
             yield sink
 
-    def _cut_note(self, ctx: HostContext, result: CommandResult) -> str:
+    def _cut_note(self, ctx: Context, result: CommandResult) -> str:
         kept = len((result.stdout + result.stderr).encode())
         where = self.output_file(ctx.host.name)
         whole = (
@@ -92,6 +113,19 @@ class RunCommand:
             f"[ictops: output cut at limits.output ({size(ctx.host.limits.output)}); "
             f"{size(result.cut)} more not kept ({size(kept + result.cut)} in all); {whole}]"
         )
+
+
+@dataclass(frozen=True)
+class RunCommand(ReadCommand):
+    """A command that may change the host: it cannot know whether it did, so success is OK."""
+
+    changes_hosts: ClassVar[bool] = True
+
+    def plan(self, ctx: Context) -> Plan:
+        return Plan((Change(f"run: {self.command}"),), reason=MAY_CHANGE, certain=False)
+
+    def apply(self, ctx: Context, plan: Plan) -> Outcome:
+        return self.read(ctx)
 
 
 def _first_line(text: str, width: int = 200) -> str:

@@ -84,7 +84,8 @@ class Recorder:
         self.run_id = run_id
         self.operator = operator
         self.flags = dict(flags or {})  # on every record: operator_not_on_team, ...
-        self._catalogue = catalogue
+        # loaded here, in the thread that starts the run: results are recorded from workers
+        self._catalogue = catalogue or load_catalogue(project)
         self.trail = open_trail(project, run_id, operator)
         self.errors: list[str] = []
         self.written = 0
@@ -116,6 +117,8 @@ class Recorder:
         if check:
             extra.update(check=True, carry_out_step=step)
             step = self.plan_step(process)
+        if result.payload is not None:
+            extra.update(result.payload.record())
         self._write(
             f"{result.action} on {result.host or 'the run'}",
             lambda: self.trail.record_result(

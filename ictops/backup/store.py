@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -57,16 +58,21 @@ class BackupStore:
     # -- runs -------------------------------------------------------------------------
     def begin_run(self, run_id: str, operator: str) -> Transaction:
         """Start a backup run: take the run lock, recover from any crash, return the
-        transaction. Raises BackupLockedError when another run holds the store."""
-        fd = self._lock(run_id)
+        transaction. Raises BackupLockedError when another run holds the store.
+
+        ``Transaction.recovered`` says what recovery did, naming the run that was stopped
+        and its hosts whose staged backups were discarded (they were never stored)."""
+        fd, left = self._lock(run_id)
         try:
-            recovered = recover(self.git)
+            staged = self._uncommitted_hosts()
+            recovered = _explain(left, staged, recover(self.git), self._head_subject())
         except BaseException:
             self._unlock(fd)
             raise
         return Transaction(self, self.git, run_id, operator, fd, recovered)
 
-    def _lock(self, run_id: str) -> int:
+    def _lock(self, run_id: str) -> tuple[int, str]:
+        """The run lock's descriptor, and what a run that did not release it left there."""
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -78,9 +84,32 @@ class BackupStore:
                 f"another backup run holds {self.lock_path} ({holder}); "
                 "wait for it to finish and try again"
             ) from None
+        left = os.pread(fd, 400, 0).decode("utf-8", "replace").strip()
+        self.set_phase(fd, run_id, "staging")
+        return fd, left
+
+    @staticmethod
+    def set_phase(fd: int, run_id: str, phase: str) -> None:
+        """Say in the lock file how far the run holding it got (read after a crash)."""
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, run {run_id}".encode(), 0)
-        return fd
+        os.pwrite(fd, f"pid {os.getpid()}, run {run_id}, {phase}".encode(), 0)
+
+    def _uncommitted_hosts(self) -> list[str]:
+        if not (self.path / ".git").exists():
+            return []
+        out = self.git.run("status", "--porcelain", "--untracked-files=all", check=False).stdout
+        hosts = set()
+        for line in out.decode("utf-8", "replace").splitlines():
+            parts = line[3:].strip('"').split("/")
+            if len(parts) >= 3:
+                hosts.add(parts[1])
+        return sorted(hosts)
+
+    def _head_subject(self) -> str:
+        if not (self.path / ".git").exists():
+            return ""
+        proc = self.git.run("log", "-1", "--format=%H %s", check=False)
+        return proc.stdout.decode("utf-8", "replace").strip() if proc.returncode == 0 else ""
 
     def _unlock(self, fd: int) -> None:
         try:
@@ -264,6 +293,26 @@ class BackupStore:
                 f"unknown backup revision '{rev}'; see `ictops backup history HOST` for revisions"
             )
         return proc.stdout.decode().strip()
+
+
+_LEFT = re.compile(r"^pid \d+, run (\S+?)(?:, (staging|committing|committed))?$")
+
+
+def _explain(left: str, staged: list[str], done: list[str], head: str) -> list[str]:
+    """What recovery did, in words that name the stopped run and its hosts."""
+    found = _LEFT.match(left)
+    if not found:
+        return done
+    run = found.group(1)
+    rev, _, subject = head.partition(" ")
+    if subject.startswith(f"backup run {run} "):
+        return [f"run {run} committed {rev[:12]} but was stopped before it recorded its "
+                "hosts as stored; the backups are in that commit", *done]
+    rest = [line for line in done if "uncommitted change" not in line]
+    if not staged:
+        return [f"run {run} was stopped before its commit; it had staged nothing", *rest]
+    return [f"run {run} was stopped before its commit: the staged backups of "
+            f"{', '.join(staged)} were discarded (never stored)", *rest]
 
 
 def host_backup_dir(backups_dir: Path, host: Host) -> Path:

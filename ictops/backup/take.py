@@ -1,139 +1,144 @@
-"""Take the backup of one host over an open session and stage it in the run's transaction.
+"""Capture one host's backup from what its facts read: normalise, guard, describe.
 
-The engine opens the session, calls ``backup_switch`` or ``backup_server`` per host (in
-parallel), then commits the transaction once. Every outcome is an ActionResult:
-CHANGED (differs from the last commit, or first backup), OK (identical), FAILED (a guard
-refused the capture, or the transport failed; the last good backup is untouched).
+The backup action (ictops/actions/backup.py) plans by capturing and comparing with the
+store, and applies by staging the capture in the run's transaction; the run's one commit is
+made at the end. A capture the guards refuse (empty, truncated, much shrunken, holding items
+that were not asked for) raises HostFailure ``invalid_output``: it is kept in the quarantine
+directory, the host's failure is noted in the store's status, and the last good backup stays.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
-from ictops.backup.collect import (
-    Collected,
-    build_script,
-    check_pattern,
-    default_files,
-    parse_output,
-)
-from ictops.backup.commands import CommandSpec, server_commands
+from ictops.backup.collect import Collected, check_pattern, default_files
+from ictops.backup.commands import CommandSpec
 from ictops.backup.guards import Refusal, check_config, check_shrink, max_shrink_for
 from ictops.backup.normalize import normalize_config, normalize_output
 from ictops.backup.transaction import StageResult, Transaction
 from ictops.backup.untrusted import shown, size_limits_for
-from ictops.connections.base import ServerSession, SessionError, SwitchSession
 from ictops.errors import IctopsError
 from ictops.inventory.host import Host
-from ictops.results import ActionResult, ErrorKind, Status
+from ictops.results import ErrorKind, HostFailure, Payload
 
-ACTION = "backup"
 RUNNING = "running-config.txt"
 STARTUP = "startup-config.txt"
 
 
-def _now_iso() -> str:
+@dataclass(frozen=True)
+class BackupData(Payload):
+    """What a backup result carries (``--json`` data; the commit goes in the trail)."""
+
+    kind: ClassVar[str] = "backup"
+    new: bool = False
+    changed: bool = False
+    files: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # path -> (+, -) lines
+    running_equals_startup: bool | None = None
+    file_count: int | None = None
+    missing: tuple[str, ...] = ()
+    commands_failed: Mapping[str, str] = field(default_factory=dict)
+    commands_na: Mapping[str, str] = field(default_factory=dict)  # cannot exist on the host
+    refused: tuple[Mapping[str, Any], ...] = ()
+    commit: str | None = None  # the store revision holding it, once the run committed
+
+    def record(self) -> dict[str, Any]:
+        return {"commit": self.commit} if self.commit else {}
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A host's backup as read and guarded, ready to compare and stage."""
+
+    files: Mapping[str, bytes]
+    meta: Mapping[str, Any]
+    volatile: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # "unsaved changes", "2 command(s) failed: ..."
+    data: BackupData = field(default_factory=BackupData)
+
+    def describe(self, staged: StageResult) -> str:
+        """One line: what changed (or 'unchanged') and the notes."""
+        return "; ".join([staged.summary(), *self.notes])
+
+
+def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def host_result(
-    host: Host,
-    status: Status,
-    message: str,
-    started: float,
-    *,
-    kind: ErrorKind | None = None,
-    diff: str = "",
-    data: Mapping[str, Any] | None = None,
-    action: str = ACTION,
-) -> ActionResult:
-    """The result of a backup (or restore) on one host, ended now."""
-    return ActionResult(
-        host=host.name,
-        action=action,
-        status=status,
-        message=message,
-        diff=diff,
-        error_kind=kind,
-        started=started,
-        ended=time.time(),
-        data=dict(data or {}),
-    )
-
-
-def _failed(
-    host: Host,
-    txn: Transaction,
-    started: float,
-    kind: ErrorKind,
-    message: str,
-    *,
-    unreachable: bool = False,
-    data: Mapping[str, Any] | None = None,
-) -> ActionResult:
+def failed(host: Host, txn: Transaction, message: str, kind: ErrorKind,
+           payload: Payload | None = None) -> HostFailure:
+    """The host's backup failed: noted in the store's status; raise what this returns."""
     txn.note_failure(host, message)
-    status = Status.UNREACHABLE if unreachable else Status.FAILED
-    return host_result(host, status, message, started, kind=kind, data=data)
+    return HostFailure(message, kind, payload)
 
 
-def _session_failure(
-    host: Host, txn: Transaction, started: float, exc: SessionError
-) -> ActionResult:
-    return _failed(host, txn, started, exc.kind, exc.message, unreachable=exc.during_connect)
-
-
-def _refused(
-    host: Host,
-    txn: Transaction,
-    started: float,
-    refusal: Refusal,
-    raw: str,
-    data: Mapping[str, Any] | None = None,
-) -> ActionResult:
+def _refused(host: Host, txn: Transaction, refusal: Refusal, raw: str,
+             payload: Payload | None = None) -> HostFailure:
     message = str(refusal)
     if raw.strip():
         path = txn.quarantine(host, refusal.what, raw, message)
         message += (
             f" (capture kept in {path.parent.name}/{path.name} under the quarantine directory)"
         )
-    return _failed(host, txn, started, ErrorKind.INVALID_OUTPUT, message, data=data)
+    return failed(host, txn, message, ErrorKind.INVALID_OUTPUT, payload)
 
 
-def _stage(
+def capture_switch(
+    running_raw: str,
+    startup_raw: str,
     host: Host,
     txn: Transaction,
-    started: float,
-    files: Mapping[str, bytes],
-    meta: Mapping[str, Any],
-    volatile: Sequence[str] = (),
-) -> StageResult | ActionResult:
+    *,
+    max_shrink: float | None = None,
+    accept_shrink: bool = False,
+) -> Capture:
+    """A switch's running- and startup-config, normalised and guarded.
+
+    ``max_shrink``: the global share (default 0.5); the host's ``data.backup.max_shrink``
+    wins. ``accept_shrink``: store a shrunken config anyway (the officer removed config).
+    """
+    platform = host.platform
     try:
-        return txn.stage(host, files, meta, volatile=volatile, platform=host.platform_name)
-    except (OSError, IctopsError) as exc:
-        return _failed(host, txn, started, ErrorKind.INTERNAL, f"backup store: {exc}")
+        limit = max_shrink_for(host, 0.5 if max_shrink is None else max_shrink)
+    except IctopsError as exc:
+        raise failed(host, txn, str(exc), ErrorKind.CONFIG_ERROR) from None
+    running = normalize_config(running_raw, platform, platform.commands.get("running_config"))
+    startup = normalize_config(startup_raw, platform, platform.commands.get("startup_config"))
+    for what, text, raw, rel in (
+        ("running-config", running, running_raw, RUNNING),
+        ("startup-config", startup, startup_raw, STARTUP),
+    ):
+        refusal = check_config(text, platform, what)
+        if refusal is None and not accept_shrink:
+            refusal = check_shrink(text, txn.previous(host, rel), limit, what)
+        if refusal is not None:
+            raise _refused(host, txn, refusal, raw)
+    equal = running == startup
+    meta = {
+        "platform": host.platform_name,
+        "taken_at": now_iso(),
+        "run_id": txn.run_id,
+        "running_equals_startup": equal,
+    }
+    notes = () if equal else ("unsaved changes (running-config differs from startup-config)",)
+    return Capture({RUNNING: running.encode(), STARTUP: startup.encode()}, meta, (), notes,
+                   BackupData(running_equals_startup=equal))
 
 
-def _outcome(
-    host: Host, staged: StageResult, started: float, notes: list[str], data: Mapping[str, Any]
-) -> ActionResult:
-    message = "; ".join([staged.summary(), *notes])
-    status = Status.CHANGED if staged.changed else Status.OK
-    return host_result(
-        host,
-        status,
-        message,
-        started,
-        diff=staged.diff,
-        data={
-            **data,
-            "new": staged.new,
-            "changed": staged.changed,
-            "files": {k: list(v) for k, v in staged.files.items()},
-        },
-    )
+def server_patterns(host: Host, txn: Transaction, files: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The file patterns a server's backup keeps: ``files``, else ``host.backup_files``, else
+    the Debian-family defaults; a bad entry is CONFIG_ERROR naming the inventory entry."""
+    patterns = tuple(files or host.backup_files or default_files())
+    problems = [p for p in (check_pattern(x) for x in patterns) if p]
+    if problems:
+        raise failed(host, txn, f"{host.source or host.name}: {problems[0]}", ErrorKind.CONFIG_ERROR)
+    try:
+        size_limits_for(host)
+    except IctopsError as exc:
+        raise failed(host, txn, str(exc), ErrorKind.CONFIG_ERROR) from None
+    return patterns
 
 
 def _collection_refusal(
@@ -165,103 +170,21 @@ def _collection_refusal(
     return None
 
 
-def backup_switch(
-    session: SwitchSession,
+def capture_server(
+    collected: Collected,
+    raw: str,
+    stderr: str,
+    exit_code: int,
     host: Host,
     txn: Transaction,
-    *,
-    max_shrink: float | None = None,
-    accept_shrink: bool = False,
-) -> ActionResult:
-    """Back up a switch's running- and startup-config.
-
-    ``max_shrink``: the global share (default 0.5); the host's ``data.backup.max_shrink``
-    wins. ``accept_shrink``: store a shrunken config anyway (the officer removed config).
-    """
-    started = time.time()
-    platform = host.platform
-    try:
-        limit = max_shrink_for(host, 0.5 if max_shrink is None else max_shrink)
-    except IctopsError as exc:
-        return _failed(host, txn, started, ErrorKind.CONFIG_ERROR, str(exc))
-    try:
-        running_raw = session.running_config()
-        startup_raw = session.startup_config()
-    except SessionError as exc:
-        return _session_failure(host, txn, started, exc)
-
-    running = normalize_config(running_raw, platform, platform.commands.get("running_config"))
-    startup = normalize_config(startup_raw, platform, platform.commands.get("startup_config"))
-    for what, text, raw, rel in (
-        ("running-config", running, running_raw, RUNNING),
-        ("startup-config", startup, startup_raw, STARTUP),
-    ):
-        refusal = check_config(text, platform, what)
-        if refusal is None and not accept_shrink:
-            refusal = check_shrink(text, txn.previous(host, rel), limit, what)
-        if refusal is not None:
-            return _refused(host, txn, started, refusal, raw)
-
-    equal = running == startup
-    meta = {
-        "platform": host.platform_name,
-        "taken_at": _now_iso(),
-        "run_id": txn.run_id,
-        "running_equals_startup": equal,
-    }
-    staged = _stage(
-        host, txn, started, {RUNNING: running.encode(), STARTUP: startup.encode()}, meta
-    )
-    if isinstance(staged, ActionResult):
-        return staged
-    notes = [] if equal else ["unsaved changes (running-config differs from startup-config)"]
-    return _outcome(host, staged, started, notes, {"running_equals_startup": equal})
-
-
-def backup_server(
-    session: ServerSession,
-    host: Host,
-    txn: Transaction,
-    *,
-    files: Sequence[str] | None = None,
-    commands: Mapping[str, CommandSpec] | None = None,
-) -> ActionResult:
-    """Back up a server's configuration files and the outputs of the server commands.
-
-    ``files``: patterns to keep (default: ``host.backup_files``, else the Debian-family
-    defaults). Everything comes back in one command run with sudo when the host allows.
-    """
-    started = time.time()
-    patterns = list(files or host.backup_files or default_files())
-    problems = [p for p in (check_pattern(x) for x in patterns) if p]
-    if problems:
-        return _failed(
-            host, txn, started, ErrorKind.CONFIG_ERROR, f"{host.source or host.name}: {problems[0]}"
-        )
-    specs = server_commands() if commands is None else commands
-    try:
-        limits = size_limits_for(host)
-    except IctopsError as exc:
-        return _failed(host, txn, started, ErrorKind.CONFIG_ERROR, str(exc))
-    script = build_script(patterns, specs, command_timeout=max(5, int(host.timeouts.command / 2)))
-    try:
-        result = session.run(
-            script, timeout=host.timeouts.command, sudo=host.sudo, keep=limits.answer
-        )
-    except SessionError as exc:
-        return _session_failure(host, txn, started, exc)
-
-    collected = parse_output(result.stdout, patterns, specs, limits)
-    refusal = _collection_refusal(collected, patterns, result.stderr, result.exit_code)
+    patterns: Sequence[str],
+    specs: Mapping[str, CommandSpec],
+) -> Capture:
+    """A server's files and command outputs (read in one round trip), guarded."""
+    refusal = _collection_refusal(collected, patterns, stderr, exit_code)
     if refusal is not None:
-        return _refused(
-            host,
-            txn,
-            started,
-            refusal,
-            result.stdout[: limits.host],
-            data={"refused": collected.refused} if collected.refused else None,
-        )
+        payload = BackupData(refused=tuple(collected.refused)) if collected.refused else None
+        raise _refused(host, txn, refusal, raw[: size_limits_for(host).host], payload)
 
     # Every path passed name_refusal (untrusted.py): absolute, normal, asked for.
     tree: dict[str, bytes] = {
@@ -281,10 +204,10 @@ def backup_server(
             continue
         text = normalize_output(out.decode("utf-8", "replace"), spec.volatile_lines if spec else ())
         tree[f"commands/{name}.txt"] = text.encode()
-    volatile = [f"commands/{n}.txt" for n, s in specs.items() if s.volatile]
+    volatile = tuple(f"commands/{n}.txt" for n, s in specs.items() if s.volatile)
     meta = {
         "platform": host.platform_name,
-        "taken_at": _now_iso(),
+        "taken_at": now_iso(),
         "run_id": txn.run_id,
         "missing": sorted(collected.missing),
         "unreadable": sorted(collected.unreadable),
@@ -292,9 +215,6 @@ def backup_server(
         "commands_failed": dict(sorted(failed_commands.items())),
         "commands_na": dict(sorted(not_applicable.items())),
     }
-    staged = _stage(host, txn, started, tree, meta, volatile)
-    if isinstance(staged, ActionResult):
-        return staged
     notes = []
     if collected.unreadable:
         notes.append(f"{len(collected.unreadable)} file(s) unreadable (sudo?)")
@@ -302,15 +222,6 @@ def backup_server(
         notes.append(
             f"{len(failed_commands)} command(s) failed: {', '.join(sorted(failed_commands))}"
         )
-    return _outcome(
-        host,
-        staged,
-        started,
-        notes,
-        {
-            "file_count": len(collected.files),
-            "missing": sorted(collected.missing),
-            "commands_failed": failed_commands,
-            "commands_na": not_applicable,
-        },
-    )
+    data = BackupData(file_count=len(collected.files), missing=tuple(sorted(collected.missing)),
+                      commands_failed=failed_commands, commands_na=not_applicable)
+    return Capture(tree, meta, volatile, tuple(notes), data)

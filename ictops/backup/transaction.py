@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ictops.backup import guards
 from ictops.backup.files import TEMP_PREFIX, inside, write_atomic
 from ictops.backup.gitrepo import Git
 from ictops.backup.normalize import line_changes
@@ -107,8 +108,8 @@ class Transaction:
         path = self.host_dir(host) / relpath
         return path.read_text("utf-8", "replace") if path.is_file() else None
 
-    # -- staging ----------------------------------------------------------------------
-    def stage(
+    # -- comparing and staging --------------------------------------------------------
+    def compare(
         self,
         host: HostRef,
         files: Mapping[str, bytes],
@@ -117,10 +118,11 @@ class Transaction:
         volatile: Collection[str] = (),
         platform: str | None = None,
     ) -> StageResult:
-        """Replace the host's backup with ``files`` (relative path -> bytes) and ``meta``.
+        """What staging ``files`` and ``meta`` would change, against the last commit; writes
+        nothing (except moving a directory named by the old rule, which ``abort`` undoes).
 
-        Nothing is written when the host's content is the same as in the last commit;
-        files listed in ``volatile`` (uptime and the like) do not count as a change.
+        Files listed in ``volatile`` (uptime and the like) do not count as a change. The host
+        counts as seen (backed up successfully) in the run's status.
         """
         name = host if isinstance(host, str) else host.name
         self._check_open()
@@ -145,11 +147,37 @@ class Transaction:
         if same:
             result = StageResult(host=name, new=False, changed=False)
         else:
-            result = self._write(
-                name, directory, old_files, new_files, meta, new, volatile, platform
-            )
+            result = _changes(name, old_files, new_files, new, volatile, platform)
+        self._note_seen(name, directory, meta, result)
+        return result
+
+    def stage(
+        self,
+        host: HostRef,
+        files: Mapping[str, bytes],
+        meta: Mapping[str, Any],
+        *,
+        volatile: Collection[str] = (),
+        platform: str | None = None,
+    ) -> StageResult:
+        """Replace the host's backup with ``files`` (relative path -> bytes) and ``meta``;
+        nothing is written when it is the same as in the last commit (see ``compare``)."""
+        result = self.compare(host, files, meta, volatile=volatile, platform=platform)
+        if result.changed:
+            directory = self.host_dir(host)
+            old_files = _read_tree(directory)
+            old_files.pop(META, None)
+            self._write(directory, old_files, {k: bytes(v) for k, v in files.items() if k != META},
+                        meta)
+            with self._mutex:
+                self._results[result.host] = result
+        return result
+
+    def _note_seen(self, name: str, directory: Path, meta: Mapping[str, Any],
+                   result: StageResult) -> None:
         with self._mutex:
-            self._results[name] = result
+            if not result.changed:
+                self._results[name] = result
             self._seen[name] = {
                 "host": name,
                 "dir": directory.relative_to(self.store.path).as_posix(),
@@ -159,19 +187,9 @@ class Transaction:
                 "running_equals_startup": meta.get("running_equals_startup"),
                 "changed": result.changed,
             }
-        return result
 
-    def _write(
-        self,
-        name: str,
-        directory: Path,
-        old: dict[str, bytes],
-        new_files: dict[str, bytes],
-        meta: Mapping[str, Any],
-        new: bool,
-        volatile: Collection[str],
-        platform: str | None,
-    ) -> StageResult:
+    def _write(self, directory: Path, old: dict[str, bytes], new_files: dict[str, bytes],
+               meta: Mapping[str, Any]) -> None:
         # Every target is checked before the first write: a refused path leaves the host's
         # directory as it was.
         host_rel = directory.relative_to(self.store.path).as_posix()
@@ -190,39 +208,10 @@ class Transaction:
         write_atomic(targets[META], meta_bytes, mode=0o600)
         _remove_empty_dirs(directory)
 
-        changes: dict[str, tuple[int, int]] = {}
-        diff_parts: list[str] = []
-        for rel in sorted(set(old) | set(new_files)):
-            if rel in volatile or old.get(rel) == new_files.get(rel):
-                continue
-            a, b = _text(old.get(rel)), _text(new_files.get(rel))
-            if rel in old and rel in new_files:
-                changes[rel] = line_changes(a, b)
-            diff_parts.extend(
-                difflib.unified_diff(
-                    a.splitlines(),
-                    b.splitlines(),
-                    fromfile=f"a/{rel}" if rel in old else "/dev/null",
-                    tofile=f"b/{rel}" if rel in new_files else "/dev/null",
-                    lineterm="",
-                )
-            )
-        return StageResult(
-            host=name,
-            new=new,
-            changed=True,
-            files=changes,
-            added=tuple(sorted(set(new_files) - set(old))),
-            removed=tuple(sorted(set(old) - set(new_files))),
-            diff=mask_diff("\n".join(diff_parts) + "\n", platform) if diff_parts else "",
-        )
-
     def quarantine(self, host: HostRef, what: str, content: str, reason: str) -> Path:
         """Keep a refused capture aside in the quarantine directory, with its reason."""
-        from ictops.backup.guards import quarantine
-
         name = host if isinstance(host, str) else host.name
-        return quarantine(self.store.quarantine_dir, name, what, content, reason)
+        return guards.quarantine(self.store.quarantine_dir, name, what, content, reason)
 
     def note_failure(self, host: HostRef, reason: str) -> None:
         """Record that the host's backup failed this run (kept in the status file)."""
@@ -266,10 +255,12 @@ class Transaction:
                 self.git.run("add", "-A", "--", ".")
                 staged = self.git.run("diff", "--cached", "--quiet", check=False, ok_codes=(0, 1))
                 if staged.returncode == 1:
+                    self.store.set_phase(self._lock_fd, self.run_id, "committing")  # type: ignore[arg-type]
                     self.git.run(
                         "commit", "-q", "--no-verify", "-F", "-", input=self.message(note).encode()
                     )
                     rev = self.git.head()
+                    self.store.set_phase(self._lock_fd, self.run_id, "committed")  # type: ignore[arg-type]
                     log.info("backup run %s committed %s", self.run_id, rev[:12])
             self.committed = rev
             self.store._write_status(self._seen, datetime.now(timezone.utc))
@@ -306,6 +297,43 @@ class Transaction:
                     "backup run %s ended without commit: its changes are discarded", self.run_id
                 )
             self.abort()
+
+
+def _changes(
+    name: str,
+    old: Mapping[str, bytes],
+    new_files: Mapping[str, bytes],
+    new: bool,
+    volatile: Collection[str],
+    platform: str | None,
+) -> StageResult:
+    """The StageResult of replacing ``old`` by ``new_files``: line counts and a masked diff."""
+    changes: dict[str, tuple[int, int]] = {}
+    diff_parts: list[str] = []
+    for rel in sorted(set(old) | set(new_files)):
+        if rel in volatile or old.get(rel) == new_files.get(rel):
+            continue
+        a, b = _text(old.get(rel)), _text(new_files.get(rel))
+        if rel in old and rel in new_files:
+            changes[rel] = line_changes(a, b)
+        diff_parts.extend(
+            difflib.unified_diff(
+                a.splitlines(),
+                b.splitlines(),
+                fromfile=f"a/{rel}" if rel in old else "/dev/null",
+                tofile=f"b/{rel}" if rel in new_files else "/dev/null",
+                lineterm="",
+            )
+        )
+    return StageResult(
+        host=name,
+        new=new,
+        changed=True,
+        files=changes,
+        added=tuple(sorted(set(new_files) - set(old))),
+        removed=tuple(sorted(set(old) - set(new_files))),
+        diff=mask_diff("\n".join(diff_parts) + "\n", platform) if diff_parts else "",
+    )
 
 
 def _short(name: str) -> str:

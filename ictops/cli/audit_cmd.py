@@ -10,9 +10,10 @@ import click
 from rich.markup import escape
 
 from ictops.actions.audit import AuditAction, compliance_of
+from ictops.actions.base import DEFAULT_WORKERS
 from ictops.backup.store import host_backup_dir
 from ictops.cli.output import recap_table, stderr, stdout
-from ictops.cli.running import LIMIT_HELP, run_with_progress
+from ictops.cli.running import LIMIT_HELP, run_verb
 from ictops.compliance import (
     BackupEvidence,
     HostCompliance,
@@ -23,7 +24,6 @@ from ictops.compliance import (
 )
 from ictops.compliance.golden import GoldenReport, golden_report, template_name
 from ictops.compliance.output import render
-from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
 from ictops.errors import ExitCode, InputError
 from ictops.results import ActionResult, Status
 
@@ -104,15 +104,13 @@ def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang,
     action = AuditAction(pack=loaded, live=not from_backup, live_rules=live_rules,
                          rule_ids=tuple(rules) or None)
     hosts = app.inventory().select(limit)
-    settings = RunSettings(project=app.project, workers=forks)
-    action.begin(settings)
-    results, seconds = run_with_progress(hosts, action, "audit", settings,
-                                         label=f"audit {loaded.name} ({action.mode})")
-    note = action.end(settings, results)
+    done = run_verb(app.project, hosts, action, "audit", workers=forks,
+                    label=f"audit {loaded.name} ({action.mode})")
+    results, seconds, note = done.results, done.seconds, done.note
     compliances = [c for c in (compliance_of(r) for r in results) if c is not None]
     if fmt == "json":
         document = json.loads(render(compliances, "json"))
-        document.update(run_id=settings.run_id, pack=loaded.name, mode=action.mode,
+        document.update(run_id=done.run.run_id, pack=loaded.name, mode=action.mode,
                         seconds=round(seconds, 3),
                         transport=[r.to_dict() | {"data": {}} for r in results
                                    if r.status.is_failure])
@@ -129,6 +127,9 @@ def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang,
         stderr.print(recap_table(trouble, "hosts not fully audited"))
     if note:
         stderr.print(escape(note))
+    if done.interrupted_line():
+        stderr.print(f"[bold red]{escape(done.interrupted_line() or '')}[/]")
+        return int(done.exit_code)
     return int(audit_exit_code(compliances, results, fail_on))
 
 

@@ -12,21 +12,10 @@ import click
 from rich.markup import escape
 
 from ictops.actions.backup import BackupAction
-from ictops.backup.restore import restore_server, restore_switch
+from ictops.actions.base import DEFAULT_WORKERS
 from ictops.backup.store import BackupStore
-from ictops.cli.output import (
-    exit_code,
-    print_json,
-    recap_table,
-    stderr,
-    stdout,
-    totals,
-    totals_line,
-)
-from ictops.cli.running import LIMIT_HELP, run_with_progress
-from ictops.connections.base import SessionError
-from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
-from ictops.engine.sessions import SessionPool
+from ictops.cli.output import print_json, recap_table, stderr, stdout, totals, totals_line
+from ictops.cli.running import LIMIT_HELP, run_verb
 from ictops.errors import ExitCode
 from ictops.results import ActionResult, Status
 
@@ -65,37 +54,33 @@ def backup(ctx, limit, forks, as_json, check, accept_shrink, max_shrink):
 
 def _run_backup(app, limit, forks, as_json, check, accept_shrink, max_shrink) -> int:
     hosts = app.inventory().select(limit)
-    settings = RunSettings(project=app.project, workers=forks, check=check)
     action = BackupAction(max_shrink=max_shrink, accept_shrink=accept_shrink)
-    action.begin(settings)  # BackupLockedError -> "ictops: error: ..." and exit 1
-    try:
-        for line in action.recovered:
-            stderr.print(f"[yellow]recovered:[/] {escape(line)}")
-        label = "backup (check)" if check else "backup"
-        results, seconds = run_with_progress(hosts, action, "backup", settings, label=label)
-        note = action.end(settings, results)
-    finally:
-        action.abort()  # only does something when end() was not reached
+    label = "backup (check)" if check else "backup"
+    done = run_verb(app.project, hosts, action, "backup", check=check, workers=forks, label=label)
+    results, seconds, note = done.results, done.seconds, done.note
     if as_json:
         print_json(
             {
-                "run_id": settings.run_id,
+                "run_id": done.run.run_id,
                 "check": check,
                 "commit": action.commit,
                 "note": note,
-                "recovered": action.recovered,
                 "results": [r.to_dict() for r in results],
                 "totals": totals(results),
                 "seconds": round(seconds, 3),
+                "interrupted": done.run.interrupted,
+                "not_started": done.state.not_started,
             }
         )
-        return int(exit_code(results))
-    title = f"backup {settings.run_id}" + (" (check)" if check else "")
+        return int(done.exit_code)
+    title = f"backup {done.run.run_id}" + (" (check)" if check else "")
     stdout.print(recap_table(results, title, width=90))
     stdout.print(totals_line(results, seconds))
     if note:
         stdout.print(escape(note))
-    return int(exit_code(results))
+    if done.interrupted_line():
+        stderr.print(f"[bold red]{escape(done.interrupted_line() or '')}[/]")
+    return int(done.exit_code)
 
 
 def _store(app) -> BackupStore:
@@ -159,27 +144,34 @@ def restore(app, host, rev, check, files):
     --check shows the masked diff and changes nothing. Switches: the running-config of REV
     is written to state/restore/ for review (pushing it comes with config changes).
     """
+    from ictops.actions.restore import RestoreServer
+
     target = app.inventory().host(host)
     store = _store(app)
     if target.is_switch:
         return _restore_switch(app, target, store, rev)
-    pool = SessionPool(app.project)
-    try:
-        try:
-            session = pool.get(target)
-        except SessionError as exc:
-            status = Status.UNREACHABLE if exc.during_connect else Status.FAILED
-            stdout.print(f"{escape(host)}: [bold red]{status.value}[/] ({exc.kind.value}): {escape(exc.message)}")
-            return int(ExitCode.FAILED)
-        result = restore_server(session, target, store, rev, check, paths=list(files) or None)  # type: ignore[arg-type]
-    finally:
-        pool.close_all()
-    return _print_restore(result)
+    action = RestoreServer(store, rev, list(files) or None)
+    done = run_verb(app.project, [target], action, "backup restore", check=check,
+                    label=f"restore {host} from {rev}")
+    if not done.results:
+        return int(done.exit_code)
+    return _print_restore(done.results[0], done.exit_code)
 
 
 def _restore_switch(app, target, store: BackupStore, rev: str) -> int:
+    from ictops.audit.catalogue import verb_record
+    from ictops.audit.recorder import record_event
+    from ictops.audit.team import resolve_operator
+    from ictops.backup.restore import restore_switch
+
+    operator = resolve_operator(app.project)
     path = restore_switch(target, store, rev, app.project.state_dir / "restore")
     _print_diff(store.diff(target.name, "HEAD", rev))
+    process, step = verb_record("backup restore") or (6, 5)
+    record_event(app.project, run_id=None, operator=operator.name, action="backup restore",
+                 status="ok", process=process, step=step, host=target.name,
+                 summary=f"running-config of {store.resolve(rev)[:12]} written for review to "
+                 f"{app.project.relative(path)}; nothing pushed", data=operator.flags)
     stdout.print(
         f"{escape(target.name)}: running-config of {store.resolve(rev)[:12]} written for review to "
         f"{escape(app.project.relative(path))} (mode 0600, holds secrets). Nothing was pushed: "
@@ -188,12 +180,14 @@ def _restore_switch(app, target, store: BackupStore, rev: str) -> int:
     return int(ExitCode.OK)
 
 
-def _print_restore(result: ActionResult) -> int:
+def _print_restore(result: ActionResult, code: ExitCode) -> int:
     if result.diff:
         _print_diff(result.diff)
     style = {Status.OK: "green", Status.CHANGED: "yellow"}.get(result.status, "bold red")
-    stdout.print(f"{escape(result.host)}: [{style}]{result.status.value}[/] {escape(result.message)}")
-    return int(ExitCode.FAILED if result.status.is_failure else ExitCode.OK)
+    kind = f" ({result.error_kind.value})" if result.error_kind and result.status.is_failure else ""
+    stdout.print(f"{escape(result.host or '')}: [{style}]{result.status.value}{kind}[/] "
+                 f"{escape(result.message)}")
+    return int(code)
 
 
 def _print_diff(text: str) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+from ictops.actions.base import DEFAULT_WORKERS
 from ictops.actions.command import RunCommand
-from ictops.cli.output import exit_code, print_json, recap_table, stdout, totals, totals_line
-from ictops.cli.running import LIMIT_HELP, run_with_progress
-from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
+from ictops.cli.output import print_json, recap_table, stderr, stdout, totals, totals_line
+from ictops.cli.running import LIMIT_HELP, run_verb
 from ictops.errors import InputError
 
 
@@ -44,34 +44,39 @@ def cmd(app, command, limit, timeout, sudo, forks, as_json, full, output_dir):
       ictops cmd 'show version' -l 'cisco and sch_phukhieo'
       ictops cmd 'show tech-support' -l sw-core --output-dir state/tech
 
-    Exit codes: 0 every host OK, 1 a host failed or was unreachable, 2 bad input.
+    Exit codes: 0 every host OK, 1 a host failed or was unreachable, 2 bad input,
+    130/143 stopped by SIGINT/SIGTERM (the hosts that finished are printed and recorded).
     """
     hosts = app.inventory().select(limit)
     if output_dir is not None:
         output_dir = _output_dir(output_dir)
-    settings = RunSettings(project=app.project, workers=forks)
     action = RunCommand(command=command, timeout=timeout, sudo=sudo, output_dir=output_dir)
-    results, seconds = run_with_progress(hosts, action, "cmd", settings, label=command)
+    done = run_verb(app.project, hosts, action, "cmd", workers=forks, label=command)
+    results, seconds = done.results, done.seconds
     if as_json:
         print_json(
             {
-                "run_id": settings.run_id,
-                "command": command,
+                "run_id": done.run.run_id,
+                "command": done.label,
                 "results": [r.to_dict() for r in results],
                 "totals": totals(results),
                 "seconds": round(seconds, 3),
+                "interrupted": done.run.interrupted,
+                "not_started": done.state.not_started,
             }
         )
-        return int(exit_code(results))
+        return int(done.exit_code)
     multi_line = full or any(len(r.output.strip().splitlines()) > 1 for r in results)
     if multi_line:
         for r in results:
             if r.output.strip():
                 stdout.rule(f"[bold]{escape(r.host)}[/] ({r.status.value})", align="left")
                 stdout.print(escape(r.output.rstrip()), soft_wrap=True)
-    stdout.print(recap_table(results, f"cmd: {command}", show_output=not multi_line))
+    stdout.print(recap_table(results, f"cmd: {done.label}", show_output=not multi_line))
     stdout.print(totals_line(results, seconds))
-    return int(exit_code(results))
+    if done.interrupted_line():
+        stderr.print(f"[bold red]{escape(done.interrupted_line() or '')}[/]")
+    return int(done.exit_code)
 
 
 def _output_dir(path: Path) -> Path:

@@ -6,11 +6,9 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ictops.cli.output import exit_code, print_json, recap_table, stdout, totals, totals_line
-from ictops.cli.running import LIMIT_HELP, run_with_progress
-from ictops.engine.context import HostContext
-from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
-from ictops.results import ActionResult, ErrorKind, Status
+from ictops.actions.base import DEFAULT_WORKERS
+from ictops.cli.output import print_json, recap_table, stdout, totals, totals_line
+from ictops.cli.running import LIMIT_HELP, run_verb
 
 
 @click.group("hostkeys")
@@ -34,39 +32,21 @@ def trust(app, limit, forks, as_json):
     refused (run 'ictops hostkeys forget HOST' first if the device was really
     replaced). Check the printed fingerprints against the devices.
     """
-    from ictops.connections.hostkeys import TrustOutcome, fingerprint, scan_host_key, trust
+    from ictops.actions.hostkeys import TrustHostKey
 
     hosts = app.inventory().select(limit)
     known_hosts = app.project.known_hosts
     known_hosts.parent.mkdir(parents=True, exist_ok=True)
-
-    def scan_and_trust(ctx: HostContext) -> ActionResult:
-        # trust() takes a lock, so hosts decide in parallel and the file stays whole;
-        # the result (and so the audit record) is the final decision, not the scan
-        key = scan_host_key(ctx.host, known_hosts=known_hosts)
-        shown = f"{key.get_name()} {fingerprint(key)}"
-        outcome = trust(known_hosts, ctx.host, key)
-        if outcome is TrustOutcome.ADDED:
-            return ctx.result(Status.CHANGED, f"recorded {shown}")
-        if outcome is TrustOutcome.ALREADY_TRUSTED:
-            return ctx.result(Status.OK, f"already trusted {shown}")
-        return ctx.result(
-            Status.FAILED,
-            f"REFUSED: key changed, now {shown}; if the device was really replaced run: "
-            f"ictops hostkeys forget {ctx.host.name}",
-            error_kind=ErrorKind.HOSTKEY_CHANGED,
-        )
-
-    settings = RunSettings(project=app.project, workers=forks)
-    final, seconds = run_with_progress(
-        hosts, scan_and_trust, "hostkeys trust", settings, label="scanning host keys"
-    )
+    done = run_verb(app.project, hosts, TrustHostKey(known_hosts), "hostkeys trust",
+                    workers=forks, label="scanning host keys")
+    final = done.results
     if as_json:
-        print_json({"known_hosts": str(known_hosts), "results": [r.to_dict() for r in final], "totals": totals(final)})
-        return int(exit_code(final))
+        print_json({"known_hosts": str(known_hosts), "results": [r.to_dict() for r in final],
+                    "totals": totals(final)})
+        return int(done.exit_code)
     stdout.print(recap_table(final, f"host keys -> {app.project.relative(known_hosts)}", width=100))
-    stdout.print(totals_line(final, seconds))
-    return int(exit_code(final))
+    stdout.print(totals_line(final, done.seconds))
+    return int(done.exit_code)
 
 
 @hostkeys.command("list")
@@ -90,9 +70,19 @@ def list_keys(app, limit):
 @click.argument("host")
 @click.pass_obj
 def forget_key(app, host):
-    """Remove HOST's recorded key (after a device was really replaced)."""
+    """Remove HOST's recorded key (after a device was really replaced). Recorded in the
+    audit trail (process 4, data security)."""
+    from ictops.audit.catalogue import verb_record
+    from ictops.audit.recorder import record_event
+    from ictops.audit.team import resolve_operator
     from ictops.connections.hostkeys import forget
 
     entry = app.inventory().host(host)
+    operator = resolve_operator(app.project)
     removed = forget(app.project.known_hosts, entry)
+    process, step = verb_record("hostkeys forget") or (4, 5)
+    record_event(app.project, run_id=None, operator=operator.name, action="hostkeys forget",
+                 status="changed" if removed else "ok", process=process, step=step, host=host,
+                 summary=f"removed {removed} key(s) for {entry.known_hosts_name}",
+                 data=operator.flags)
     stdout.print(f"{host}: removed {removed} key(s) for {entry.known_hosts_name}")

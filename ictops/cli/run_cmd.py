@@ -11,9 +11,9 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ictops.actions.base import DEFAULT_WORKERS
 from ictops.cli.output import STYLE, print_json, stderr, stdout
 from ictops.cli.running import LIMIT_HELP
-from ictops.engine.runner import DEFAULT_WORKERS
 from ictops.errors import ExitCode, InputError
 from ictops.results import Status
 
@@ -37,7 +37,7 @@ def _print_run(run, show_diff: bool) -> None:
         stdout.print(f"[bold]{kind} {escape(step.name)}[/] ({step.action}; {where}{batch})")
         for r in outcome.results:
             err = f" ({r.error_kind.value})" if r.error_kind and r.status.is_failure else ""
-            stdout.print(f"  [{STYLE[r.status]}]{r.status.value}{err}[/]: {escape(r.host)}"
+            stdout.print(f"  [{STYLE[r.status]}]{r.status.value}{err}[/]: {escape(r.host or '(run)')}"
                          + (f" - {escape(r.message)}" if r.message else ""))
             if show_diff and r.diff:
                 stdout.print(escape(r.diff.rstrip()), soft_wrap=True)
@@ -56,6 +56,11 @@ def _print_run(run, show_diff: bool) -> None:
         stdout.print(f"[bold red]not run after failing[/]: {escape(host)}: {escape(why)}")
     if run.stopped:
         stdout.print(f"[bold red]{escape(run.stopped)}[/]")
+    if run.interrupted:
+        stdout.print(f"[bold red]interrupted by {run.interrupted}[/]: what finished is above and "
+                     "recorded; nothing more was started")
+        for step, hosts in run.not_started.items():
+            stdout.print(f"[bold red]not started[/]: {escape(step)}: {escape(', '.join(hosts))}")
     stdout.print(f"run {run.run_id} in {run.seconds:.1f}s")
 
 
@@ -82,9 +87,10 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
       ictops run playbooks/backup.yaml -l sch_phukhieo --check --diff
 
     Exit codes: 0 all went well, 1 a host failed or was unreachable or the run
-    stopped at max_fail_percentage, 2 bad input or a refused plan.
+    stopped at max_fail_percentage, 2 bad input or a refused plan, 130/143 stopped by
+    SIGINT/SIGTERM (what finished is kept, printed and recorded).
     """
-    from ictops.playbook.plans import PlanError, PlanStore, check_usable
+    from ictops.playbook.plans import PlanError, PlanStore, approved_digests, check_usable
     from ictops.playbook.session import execute, prepare, select_hosts
 
     project = app.project
@@ -102,7 +108,8 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
                         "have it approved (ictops approve PLAN_ID --by NAME), then "
                         "ictops run --plan PLAN_ID")
     result = execute(prep, check=check, diff=show_diff, forks=forks, tags=_split(tags),
-                     skip_tags=_split(skip_tags), plan_id=plan.id if plan else None)
+                     skip_tags=_split(skip_tags), plan_id=plan.id if plan else None,
+                     approved=approved_digests(plan) if plan and not check else None)
     if plan is not None and not check:
         store.mark_run(plan, result.run_id)
     if as_json:

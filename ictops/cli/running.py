@@ -1,21 +1,25 @@
-"""The common shape of a CLI verb that acts on hosts: select, run with progress, record, close."""
+"""The common shape of a CLI verb that acts on hosts: one step through the engine's driver,
+with a progress bar on a terminal and the audit trail; the verb prints and picks the exit code."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from ictops.actions.base import DEFAULT_WORKERS, RunSettings
 from ictops.audit.catalogue import verb_record
 from ictops.audit.mask import summarise
 from ictops.audit.recorder import Recorder
-from ictops.audit.team import resolve_operator
+from ictops.audit.team import current_operator, resolve_operator
 from ictops.cli.output import progress
-from ictops.engine.masks import host_maskers
-from ictops.engine.runner import HostAction, Listener, RunSettings, run_action
-from ictops.engine.sessions import SessionPool
+from ictops.engine.driver import Driver, Step, StepRun
+from ictops.errors import ExitCode
 from ictops.inventory.host import Host
-from ictops.results import ActionResult
+from ictops.playbook.outcome import totals_text
+from ictops.project import Project
+from ictops.results import ActionResult, Status
 
 LIMIT_HELP = (
     "Hosts to act on: names, groups, globs, key=value on host data, "
@@ -23,43 +27,88 @@ LIMIT_HELP = (
 )
 
 
-def run_with_progress(
+@dataclass
+class VerbRun:
+    """What a verb's run did."""
+
+    run: RunSettings
+    state: StepRun
+    seconds: float
+    label: str  # the label (a command line...) masked with every host's secrets
+
+    @property
+    def results(self) -> list[ActionResult]:
+        return self.state.results
+
+    @property
+    def note(self) -> str | None:
+        return self.state.note
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """130/143 when a signal stopped it; 1 when a host failed; else 0."""
+        if self.run.interrupted:
+            from ictops.engine.signals import exit_code_for
+
+            return exit_code_for(self.run.interrupted)
+        return ExitCode.FAILED if any(r.status.is_failure for r in self.results) else ExitCode.OK
+
+    def interrupted_line(self) -> str | None:
+        """For the terminal: what a signal left undone."""
+        if not self.run.interrupted:
+            return None
+        left = self.state.not_started
+        return (f"interrupted by {self.run.interrupted}: {len(self.results)} host(s) done"
+                + (f", not started: {', '.join(left)}" if left else ""))
+
+
+def run_verb(
+    project: Project,
     hosts: Sequence[Host],
-    action: HostAction,
+    action: Any,
     name: str,
-    settings: RunSettings,
+    *,
+    check: bool = False,
+    workers: int = DEFAULT_WORKERS,
     label: str | None = None,
     record: tuple[int, int] | None | Literal[False] = None,
-) -> tuple[list[ActionResult], float]:
-    """Run ``action`` on ``hosts``; every session is closed at the end, whatever happened.
+) -> VerbRun:
+    """Run ``action`` on ``hosts`` as one step; every session is closed at the end.
 
-    ``record``: (process, step) of the work manual to write each result to the audit
-    trail under; None: the verb's default from ictops/data/verbs.yaml (not recorded when
-    the verb is not listed); False: do not record. The operator is checked against
-    inventory/team.yaml first (refused: exit 2, before any host is touched).
+    ``record``: (process, step) of the work manual its records go under; None: the verb's
+    default from ictops/data/verbs.yaml (not recorded when it is not listed); False: not
+    recorded. The operator is checked against inventory/team.yaml first (refused: exit 2,
+    before any host is touched). A SIGINT/SIGTERM ends the run cleanly (docs/exit-codes.md).
     """
     where = verb_record(name) if record is None else (record or None)
+    run = RunSettings(project=project, check=check, workers=workers)
     recorder: Recorder | None = None
-    listeners: list[Listener] = []
     if where is not None and hosts:
-        operator = resolve_operator(settings.project)
-        recorder = Recorder(settings.project, run_id=settings.run_id, operator=operator.name,
-                            flags=operator.flags)
-        data = {"what": summarise(label)} if label and label != name else None
-        masker_for = host_maskers(hosts, settings.project.root)
-        process, step = where
-        listeners.append(lambda r: recorder.result(  # type: ignore[union-attr]
-            r, process=process, step=step, check=settings.check, masker=masker_for(r.host),
-            data=data))
-    pool = SessionPool(settings.project)
+        operator = resolve_operator(project)
+        run.operator = operator.name
+        recorder = Recorder(project, run_id=run.run_id, operator=operator.name, flags=operator.flags)
+    else:
+        run.operator = current_operator()
     start = time.perf_counter()
     try:
         with progress(len(hosts), label or name) as advance:
-            results = run_action(hosts, action, name, settings, pool, [advance, *listeners])
+            with Driver(run, hosts, recorder=recorder, listeners=[advance]) as driver:
+                shown = driver.masks.run_masker()(label or name)
+                data = {"what": summarise(shown)} if label and label != name else {}
+                step = Step(action, name, *(where or (None, None)), data=data)
+                state = driver.run_step(step, hosts)
+                if driver.interrupted and where is not None:
+                    counts = {s.value: sum(r.status is s for r in state.results) for s in Status}
+                    left = state.not_started
+                    driver.event(
+                        f"{name}.interrupted", "interrupted", process=where[0], step=where[1],
+                        summary=f"{name} interrupted by {driver.interrupted}: "
+                        f"{totals_text(counts)}" + (f"; not started: {len(left)} host(s)" if left else ""),
+                        data={**data, "not_started": left},
+                    )
     finally:
-        pool.close_all()
         if recorder is not None:
             recorder.close()
     if recorder is not None:
         recorder.check()
-    return results, time.perf_counter() - start
+    return VerbRun(run, state, time.perf_counter() - start, shown)

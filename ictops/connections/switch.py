@@ -384,6 +384,12 @@ class NetmikoSwitchSession:
                 pass
         self._link.close()
 
+    def abort(self) -> None:
+        """Close at once, without a graceful logout, even while another thread waits on the
+        device (the run was interrupted: the waiting command fails as a lost connection)."""
+        self._broken = True
+        self.close()
+
     def __enter__(self) -> NetmikoSwitchSession:
         return self
 

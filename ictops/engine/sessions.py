@@ -3,6 +3,8 @@
 Switches have few VTY lines: every session a run opens is closed when it ends,
 whatever happened. A host whose connection failed is not retried in the same run
 (like Ansible's unreachable hosts): later steps get the same failure at once.
+``interrupt()`` closes every session at once (a signal arrived): the commands running on
+the hosts lose their channel, and no new session is opened.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, Callable
 from ictops.connections.base import ServerSession, SessionError, SwitchSession
 from ictops.inventory.host import Host
 from ictops.project import Project
+from ictops.results import ErrorKind
 
 Opener = Callable[[Host, Project], Any]
 
@@ -33,9 +36,12 @@ class SessionPool:
         self._sessions: dict[str, Any] = {}
         self._failures: dict[str, SessionError] = {}
         self._lock = threading.Lock()
+        self._interrupted: str | None = None
 
     def get(self, host: Host) -> ServerSession | SwitchSession:
         with self._lock:
+            if self._interrupted:
+                raise SessionError(ErrorKind.INTERRUPTED, f"not connected: {self._interrupted}")
             if host.name in self._failures:
                 raise self._failures[host.name]
             session = self._sessions.get(host.name)
@@ -48,8 +54,11 @@ class SessionPool:
                 self._failures[host.name] = exc
             raise
         with self._lock:
-            self._sessions[host.name] = session
-        return session
+            if not self._interrupted:
+                self._sessions[host.name] = session
+                return session
+        _close_quietly(session)  # interrupted while it was opening
+        raise SessionError(ErrorKind.INTERRUPTED, f"not connected: {self._interrupted}")
 
     def discard(self, host: Host) -> None:
         """Close and forget a host's session (after it broke mid-way)."""
@@ -58,18 +67,34 @@ class SessionPool:
         if session is not None:
             _close_quietly(session)
 
-    def close_all(self) -> None:
+    def interrupt(self, reason: str) -> None:
+        """Close every session now, without waiting for commands in progress (they fail at
+        once), and open no new one (a signal arrived)."""
+        with self._lock:
+            self._interrupted = reason
+        self.close_all(abort=True)
+
+    def close_all(self, abort: bool = False) -> None:
         with self._lock:
             sessions = list(self._sessions.values())
             self._sessions.clear()
         if not sessions:
             return
+        close = _abort_quietly if abort else _close_quietly
         with ThreadPoolExecutor(max_workers=min(32, len(sessions))) as pool:
-            list(pool.map(_close_quietly, sessions))
+            list(pool.map(close, sessions))
 
 
 def _close_quietly(session: Any) -> None:
     try:
         session.close()
+    except Exception:  # noqa: BLE001 - closing must never fail a run
+        pass
+
+
+def _abort_quietly(session: Any) -> None:
+    """A session's ``abort`` (no graceful logout) where it has one, else ``close``."""
+    try:
+        getattr(session, "abort", session.close)()
     except Exception:  # noqa: BLE001 - closing must never fail a run
         pass

@@ -13,22 +13,16 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ictops.connections.base import CommandResult, ServerSession, SessionError, SwitchSession
-from ictops.errors import IctopsError
 from ictops.inventory.host import Host
-from ictops.results import ErrorKind
+from ictops.results import ErrorKind, HostFailure
 
 T = TypeVar("T")
 
 
-class FactError(IctopsError):
+class FactError(HostFailure):
     """A fact could not be read from a working session (a command missing, output garbled).
 
     The host's result is FAILED with this message; the session stays usable."""
-
-    def __init__(self, message: str, kind: ErrorKind = ErrorKind.COMMAND_FAILED):
-        self.kind = kind
-        self.message = message
-        super().__init__(message)
 
 
 class Fact(Generic[T]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ictops.backup.collect import Collected, build_script, parse_output
-from ictops.backup.commands import server_commands
+from ictops.backup.commands import CommandSpec
 from ictops.backup.untrusted import size_limits_for
 from ictops.connections.base import CommandResult, ServerSession
 from ictops.facts.base import Fact
@@ -24,14 +24,14 @@ class Collection:
 
 
 class CollectionFact(Fact[Collection]):
-    """Arguments: the file patterns (absolute, checked by the backup) and the names of
-    server commands (ictops/data/server_commands.yaml) whose outputs to collect. Only what
+    """Arguments: the file patterns (absolute, checked by the backup) and the commands
+    (CommandSpec, as in ictops/data/server_commands.yaml) whose outputs to collect. Only what
     was asked for is kept, confined and size-capped (ictops/backup/untrusted.py); the rest is
     in ``collected.refused``. ConfigError-like problems of the host's limits raise."""
 
     def read(self, session: ServerSession, host: Host, patterns: tuple[str, ...],
-             commands: tuple[str, ...] = ()) -> Collection:
-        specs = {name: spec for name, spec in server_commands().items() if name in commands}
+             commands: tuple[CommandSpec, ...] = ()) -> Collection:
+        specs = {spec.name: spec for spec in commands}
         script = build_script(list(patterns), specs,
                               command_timeout=max(5, int(host.timeouts.command / 2)))
         limits = size_limits_for(host)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ictops.backup.commands import server_commands
 from ictops.connections.base import CommandResult
 from ictops.facts.base import CommandFact, FactError
 from ictops.results import ErrorKind
@@ -315,8 +316,6 @@ class NamedCommandFact(CommandFact[CommandOutput]):
     command; run with sudo when the entry says so and the host uses sudo."""
 
     def read(self, session: Any, host: Any, name_or_command: str) -> CommandOutput:
-        from ictops.backup.commands import server_commands
-
         spec = server_commands().get(name_or_command)
         command = spec.shell() if spec else name_or_command  # checks its needs first
         result = session.run(command, timeout=host.timeouts.command,

@@ -8,16 +8,17 @@ selects nothing, a missing include, an include cycle, a notify naming no handler
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any, Sequence
 
 from pydantic import BaseModel, ValidationError
 
+from ictops.actions.registry import Registry, default_registry
 from ictops.audit.catalogue import Catalogue, CatalogueError
 from ictops.errors import InputError, InputErrors, LimitError
 from ictops.inventory import Inventory
-from ictops.playbook.actions import Registry, default_registry
 from ictops.playbook.model import HandlerCommon, Playbook, PlaybookModel, PlayStep, StepCommon
 from ictops.playbook.when import compile_when, known_names
 from ictops.project import Project
@@ -196,8 +197,10 @@ def load_playbook(
             raise doc.error(("hosts",), f"playbook: hosts: {exc.message}", PlaybookError) from None
     loader = _Loader(project, inventory, registry, catalogue, model.process, dict(model.vars))
     loader.files.append(shown)
-    steps = loader.steps(doc, ("steps",), model.steps, [path])
-    handlers = loader.steps(doc, ("handlers",), model.handlers, [path], handler=True)
+    steps = [dataclasses.replace(s, key=f"step-{i}")
+             for i, s in enumerate(loader.steps(doc, ("steps",), model.steps, [path]))]
+    handlers = [dataclasses.replace(s, key=f"handler-{i}") for i, s in
+                enumerate(loader.steps(doc, ("handlers",), model.handlers, [path], handler=True))]
     names = [h.name for h in handlers]
     for i, name in enumerate(names):
         if name in names[:i]:

@@ -93,6 +93,7 @@ class PlayStep:
     tags: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     run_level: bool = False  # runs once for the whole run (notify, report), on no host
+    key: str = ""  # "step-3", "handler-0": which step of the playbook, for saved plans
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Plans (process step 2) and their approval (step 3), kept in ``state/plans/<plan-id>.json``.
 
-A plan is a check-mode run saved with the fingerprints of what it was made from:
-the SHA-256 of the playbook and every file it includes, and of the inventory files.
-``ictops run --plan ID`` refuses a plan that is unknown, unapproved, or whose files
-changed since it was made: what was approved is what runs.
+A plan is a check-mode run saved with, per host and step, the changes the action planned
+(each in words, with the digest of its masked diff) and the digest of the whole host plan;
+and the fingerprints of what it was made from: the SHA-256 of the playbook and every file
+it includes, and of the inventory files. ``ictops run --plan ID`` refuses a plan that is
+unknown, unapproved, already used, or whose files changed; then the engine re-plans each
+host before applying and refuses a host whose plan moved since the approval (that host is
+not changed; the others run): what was approved is what runs.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from typing import Any
 
 from ictops.audit.record import diff_digest
 from ictops.errors import InputError
-from ictops.playbook.executor import PlaybookRun
+from ictops.playbook.executor import Approved
 from ictops.playbook.model import Playbook
+from ictops.playbook.outcome import PlaybookRun
 from ictops.project import Project
 
 _ID = re.compile(r"^plan-[0-9A-Za-z-]+$")
@@ -62,7 +66,8 @@ class Plan:
     inventory: dict[str, str]
     planned_by: str
     planned_at: str
-    hosts: dict[str, list[dict[str, Any]]]  # host -> [{step, name, status, message, diff_digest}]
+    hosts: dict[str, list[dict[str, Any]]]  # host -> [{key, step, name, action, status, message,
+    #                                           diff_digest, plan: {changes, reason, digest}}]
     would_change: int = 0
     failed: int = 0
     approval: Approval | None = None
@@ -95,10 +100,14 @@ def plan_from_run(run: PlaybookRun, playbook: Playbook, project: Project, limit:
     """The plan that a check-mode ``run`` amounts to."""
     hosts: dict[str, list[dict[str, Any]]] = {h: [] for h in run.hosts}
     for outcome in run.outcomes:
+        if outcome.step.run_level:
+            continue
         for r in outcome.results:
-            hosts.setdefault(r.host, []).append({
-                "step": outcome.step.step, "name": outcome.step.name, "action": outcome.step.action,
-                "status": r.status.value, "message": r.message, "diff_digest": diff_digest(r.diff),
+            hosts.setdefault(r.host or "", []).append({
+                "key": outcome.step.key, "step": outcome.step.step, "name": outcome.step.name,
+                "action": outcome.step.action, "status": r.status.value, "message": r.message,
+                "diff_digest": diff_digest(r.diff),
+                "plan": r.plan.to_dict() if r.plan is not None else None,
             })
     results = run.host_results
     return Plan(
@@ -109,6 +118,18 @@ def plan_from_run(run: PlaybookRun, playbook: Playbook, project: Project, limit:
         would_change=sum(1 for r in results if r.status.value == "changed"),
         failed=sum(1 for r in results if r.status.is_failure),
     )
+
+
+def approved_digests(plan: Plan) -> Approved:
+    """Step key -> host -> the digest of the host's plan as approved (hosts whose step had
+    no plan, like a read-only step, are left out)."""
+    approved: dict[str, dict[str, str]] = {}
+    for host, items in plan.hosts.items():
+        for item in items:
+            planned = item.get("plan")
+            if item.get("key") and planned:
+                approved.setdefault(item["key"], {})[host] = planned["digest"]
+    return approved
 
 
 class PlanStore:
@@ -167,7 +188,8 @@ def check_usable(plan: Plan, playbook: Playbook, project: Project, limit: str | 
     if plan.playbook != playbook.path:
         raise PlanError(f"plan {plan.id} is for {plan.playbook}, not {playbook.path}")
     if limit is not None and limit != plan.limit:
-        raise PlanError(f"plan {plan.id} was made for limit {plan.limit!r}, not {limit!r}; "
+        made_for = f"-l '{plan.limit}'" if plan.limit else "all the playbook's hosts (no -l)"
+        raise PlanError(f"plan {plan.id} was made for {made_for}, not -l '{limit}'; "
                         "run without -l (the plan's limit is used) or make a new plan")
     now = fingerprint(sorted(set(plan.files) | set(playbook.files)), project)
     changed = [p for p in now if plan.files.get(p) != now[p]]

@@ -8,15 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from ictops.engine.runner import DEFAULT_WORKERS, RunSettings
+from ictops.actions.base import DEFAULT_WORKERS, RunSettings
+from ictops.actions.registry import Registry
+from ictops.audit.recorder import Recorder
+from ictops.engine.driver import Driver
 from ictops.errors import LimitError
 from ictops.inventory import Inventory
 from ictops.inventory.host import Host
-from ictops.playbook.executor import PlaybookRun, run_playbook
+from ictops.playbook.executor import Approved, Executor
 from ictops.playbook.loader import load_playbook
-from ictops.playbook.model import Playbook, PlayStep
+from ictops.playbook.model import Playbook
+from ictops.playbook.outcome import PlaybookRun, totals_text
 from ictops.project import Project
-from ictops.results import ActionResult
 
 
 def select_hosts(inventory: Inventory, playbook: Playbook, limit: str | None) -> list[Host]:
@@ -58,41 +61,47 @@ def prepare(project: Project, inventory: Inventory, path: str, limit: str | None
 
 
 def execute(prep: Prepared, *, check: bool, diff: bool = False, forks: int = DEFAULT_WORKERS,
-            tags: Sequence[str] = (), skip_tags: Sequence[str] = (), plan_id: str | None = None,
-            run_id: str | None = None) -> PlaybookRun:
-    """Run the playbook with the audit trail: start and end events around the results."""
-    from ictops.audit.recorder import Recorder
-    from ictops.engine.masks import host_maskers
-
+            tags: Sequence[str] = (), skip_tags: Sequence[str] = (), approved: Approved | None = None,
+            plan_id: str | None = None, run_id: str | None = None,
+            registry: Registry | None = None) -> PlaybookRun:
+    """Run the playbook through the driver, with ``playbook.start`` and ``playbook.end``
+    records around its results (status ``interrupted`` when a signal stopped it)."""
     settings = RunSettings(project=prep.project, check=check, diff=diff, workers=forks,
-                           vars=dict(prep.playbook.vars))
+                           vars=dict(prep.playbook.vars), operator=prep.operator)
     if run_id:
         settings.run_id = run_id
     book = prep.playbook
-    carry = prep.stage_step("carry_out", 5)
-    event_step = prep.stage_step("plan", 2) if check else carry
+    event_step = prep.stage_step("plan", 2) if check else prep.stage_step("carry_out", 5)
     extra = {"plan": plan_id} if plan_id else {}
-    masker_for = host_maskers(prep.hosts, prep.project.root)
     with Recorder(prep.project, run_id=settings.run_id, operator=prep.operator, flags=prep.flags,
                   catalogue=prep.catalogue) as recorder:
-        recorder.event("playbook.start", "ok", process=book.process, step=event_step,
-                       summary=f"{'check of ' if check else ''}{book.path} ({book.name}) "
-                       f"on {len(prep.hosts)} host(s)",
-                       data={"playbook": book.path, "hosts": len(prep.hosts), "check": check,
-                             "routine": book.routine, **extra})
-
-        def on_result(result: ActionResult, step: PlayStep) -> None:
-            recorder.result(result, process=step.process, step=step.step, check=check,
-                            masker=masker_for(result.host),
-                            data={"playbook": book.path, "task": step.name, **extra})
-
-        run = run_playbook(book, prep.hosts, settings, on_result=on_result, tags=tags,
-                           skip_tags=skip_tags, operator=prep.operator)
-        totals = {s: sum(c[s] for c in run.recap().values()) for s in
-                  ("ok", "changed", "failed", "unreachable", "skipped")}
-        recorder.event("playbook.end", "failed" if int(run.exit_code) else "ok",
-                       process=book.process, step=event_step,
-                       summary=(run.stopped or "finished") + f": {totals}",
-                       duration=run.seconds, data={"playbook": book.path, "totals": totals, **extra})
+        with Driver(settings, prep.hosts, recorder=recorder) as driver:
+            driver.event("playbook.start", "ok", process=book.process, step=event_step,
+                         summary=f"{'check of ' if check else ''}{book.path} ({book.name}) "
+                         f"on {len(prep.hosts)} host(s)",
+                         data={"playbook": book.path, "hosts": len(prep.hosts), "check": check,
+                               "routine": book.routine, **extra})
+            run = Executor(book, driver, registry=registry, tags=tags, skip_tags=skip_tags,
+                           approved=approved, data=extra).run(prep.hosts)
+            totals = run.totals()
+            driver.event("playbook.end", _end_status(run), process=book.process, step=event_step,
+                         summary=end_summary(run), duration=run.seconds,
+                         data={"playbook": book.path, "totals": totals,
+                               "not_started": run.not_started, **extra})
     recorder.check()
     return run
+
+
+def _end_status(run: PlaybookRun) -> str:
+    if run.interrupted:
+        return "interrupted"
+    return "failed" if int(run.exit_code) else "ok"
+
+
+def end_summary(run: PlaybookRun) -> str:
+    """The playbook.end record's text: how it ended, then the totals, in words."""
+    totals = totals_text(run.totals())
+    if run.interrupted:
+        left = ", ".join(f"'{step}' on {len(hosts)} host(s)" for step, hosts in run.not_started.items())
+        return f"interrupted by {run.interrupted}: {totals}" + (f"; not started: {left}" if left else "")
+    return f"{run.stopped or 'finished'}: {totals}"

@@ -6,6 +6,8 @@ district's backup store and run in file order: each one builds on the history be
 
 from __future__ import annotations
 
+import json
+
 import os
 import shutil
 import signal
@@ -224,7 +226,7 @@ def test_restore_server_check_then_real(cli_district) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     assert "+listen 8080" in check.stdout and "-listen 9090" in check.stdout
     assert "CliLabSecret" not in check.stdout
-    assert "would be restored" in check.stdout
+    assert f"srv-1: changed check: would restore {conf} from backup {rev[:12]}" in check.stdout
     assert _read_over_ssh(cli_district, "srv-1", conf).startswith("listen 9090")
 
     real = cli_district.ictops("backup", "restore", "srv-1", "--rev", rev)
@@ -234,6 +236,12 @@ def test_restore_server_check_then_real(cli_district) -> None:
 
     again = cli_district.ictops("backup", "restore", "srv-1", "--rev", rev)
     assert again.returncode == 0 and "match backup" in again.stdout
+    # every restore is in the audit trail (process 6 step 5; the check under the plan step)
+    trail = cli_district.project.state_dir / "audit" / "trail.jsonl"
+    records = [json.loads(line) for line in trail.read_text().splitlines()]
+    restores = [(r["host"], r["status"], r["process"], r["step"]) for r in records
+                if r["action"] == "backup restore"]
+    assert restores == [("srv-1", "changed", 6, 2), ("srv-1", "changed", 6, 5), ("srv-1", "ok", 6, 5)]
 
 
 def test_restore_switch_writes_the_config_for_review(cli_district) -> None:
@@ -271,8 +279,10 @@ def test_kill_9_mid_run_leaves_a_consistent_store(cli_district) -> None:
     try:
         _wait_for(lambda: lock.exists() and lock.read_text().startswith("pid"), 30, "the run lock")
         _wait_for(lambda: "ictops-kill-test" in running.read_text(), 30, "the staged change")
-        busy = d.ictops("backup", "-l", "sw-cisco-1")
-        assert busy.returncode == 1 and "another backup run" in busy.stderr, busy.stderr
+        code, busy = d.ictops_json("backup", "-l", "sw-cisco-1")
+        refused = busy["results"][0]
+        assert code == 1 and (refused["status"], refused["error_kind"]) == ("failed", "step_failed")
+        assert refused["message"].startswith("backup could not start: another backup run holds")
         assert proc.poll() is None, "the run ended before it could be killed"
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
@@ -287,9 +297,66 @@ def test_kill_9_mid_run_leaves_a_consistent_store(cli_district) -> None:
     fsck = _git(d, "fsck", "--full", "--strict")
     assert fsck.returncode == 0 and not fsck.stderr.strip(), fsck.stderr
 
+    trail = d.project.state_dir / "audit" / "trail.jsonl"
+    records = [json.loads(line) for line in trail.read_text().splitlines() if line.startswith("{")]
+    killed = lock.read_text().split(", ")[1].removeprefix("run ")  # the lock still names it
+    assert [r for r in records if r["run_id"] == killed and r["action"] == "backup"] == []
     code, payload = d.ictops_json("backup", "-l", "role=switch")
     assert code == 0, payload
+    assert payload["note"].startswith(f"recovered: run {killed} was stopped before its commit: "
+                                      "the staged backups of ")
+    assert "sw-huawei-1" in payload["note"].split(";")[0]
     assert _by_host(payload)["sw-huawei-1"]["status"] == "changed"
     assert payload["commit"] and _commits(d) == before + 1
     assert _git(d, "fsck", "--full", "--strict").returncode == 0
     assert _git(d, "status", "--porcelain").stdout == ""
+
+
+def test_sigterm_mid_run_stores_and_records_exactly_what_completed(cli_district) -> None:
+    """SIGTERM (what cron and systemd send) while one switch stalls: the switches that were
+    backed up are committed and recorded as stored with that commit; the stalled one is
+    interrupted and stores nothing; exit 143; the trail and the store agree."""
+    d = cli_district
+    hosts_file = d.project.inventory_dir / "hosts.yaml"
+    original = hosts_file.read_text()
+    # The stalled switch holds the run open until the signal (its own timeout is long).
+    hosts_file.write_text(original.replace("command: 4}", "command: 120}", 1))
+    running = d.project.backups_dir / "school-a" / "sw-huawei-1" / "running-config.txt"
+    _configure(d, "sw-huawei-1", ["interface GigabitEthernet0/0/1", "description ictops-term-test"])
+    before = _commits(d)
+    d.lab.set_fault(d.inventory.hosts["sw-cisco-2"], "stall")
+    env = dict(os.environ, ICTOPS_PROJECT=str(d.project.root))
+    proc = subprocess.Popen(
+        [*ICTOPS, "backup", "-l", "role=switch", "--json"], env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        _wait_for(lambda: "ictops-term-test" in running.read_text(), 60, "the staged change")
+        assert proc.poll() is None, "the run ended before the signal"
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        d.lab.set_fault(d.inventory.hosts["sw-cisco-2"], None)
+        hosts_file.write_text(original)
+    assert proc.returncode == 143, out + err
+    payload = json.loads(out)
+    head = _git(d, "rev-parse", "HEAD").stdout.strip()
+    assert payload["interrupted"] == "SIGTERM" and payload["commit"] == head
+    assert _commits(d) == before + 1 and _git(d, "status", "--porcelain").stdout == ""
+    by_host = _by_host(payload)
+    assert by_host["sw-huawei-1"]["status"] == "changed"
+    assert by_host["sw-huawei-1"]["message"].startswith(f"stored in {head[:12]}: ")
+    assert (by_host["sw-cisco-2"]["status"], by_host["sw-cisco-2"]["error_kind"]) == ("failed", "interrupted")
+    assert "ictops-term-test" in _git(d, "show", f"{head}:school-a/sw-huawei-1/running-config.txt").stdout
+    trail = d.project.state_dir / "audit" / "trail.jsonl"
+    mine = [json.loads(line) for line in trail.read_text().splitlines() if payload["run_id"] in line]
+    stored = {(r["host"], r["status"], (r["data"] or {}).get("commit")) for r in mine if r["kind"] == "action"}
+    assert ("sw-huawei-1", "changed", head) in stored and ("sw-cisco-2", "failed", None) in stored
+    assert all(commit in (None, head) for _, _, commit in stored)
+    ends = [r for r in mine if r["action"] == "backup.interrupted"]
+    assert [(e["status"], e["summary"].split(":")[0]) for e in ends] == [
+        ("interrupted", "backup interrupted by SIGTERM")]
+    assert d.ictops("log", "verify").returncode == 0

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ictops.backup.restore import restore_server, restore_switch
+from ictops.actions.backup import BackupAction
+from ictops.actions.restore import RestoreServer
+from ictops.backup.restore import restore_switch
 from ictops.backup.store import BackupStore
-from ictops.backup.take import backup_server, backup_switch
-from ictops.connections.base import SessionError
 from ictops.connections.factory import open_session
 from ictops.results import ErrorKind, Status
+from tests.drive import drive
 
 pytestmark = pytest.mark.lab
 
@@ -23,24 +24,10 @@ SWITCHES = ["sw-cisco-1", "sw-cisco-2", "sw-huawei-1"]
 
 def _backup(district, store: BackupStore, run: str, names: list[str], hosts=None):
     hosts = hosts or {}
-    results = {}
-    with store.begin_run(run, "lab-test") as txn:
-        for name in names:
-            host = hosts.get(name) or district.inventory.hosts[name]
-            try:
-                session = open_session(host, district.project)
-            except SessionError as exc:
-                results[name] = exc
-                continue
-            try:
-                if host.is_switch:
-                    results[name] = backup_switch(session, host, txn)
-                else:
-                    results[name] = backup_server(session, host, txn)
-            finally:
-                session.close()
-        rev = txn.commit()
-    return results, rev
+    targets = [hosts.get(name) or district.inventory.hosts[name] for name in names]
+    action = BackupAction(store=store)
+    state = drive(district.project, action, targets, run_id=run, operator="lab-test")
+    return {r.host: r for r in state.results}, action.commit
 
 
 def test_switch_backups_commit_only_changes_and_refuse_truncation(district, tmp_path: Path) -> None:
@@ -99,24 +86,19 @@ def test_server_backup_and_restore(district, tmp_path: Path) -> None:
         )
         store = BackupStore(tmp_path / "backups")
         first, _ = _backup(district, store, "r1", ["srv-1"], {"srv-1": host})
-        assert not isinstance(first["srv-1"], Exception), str(first["srv-1"])
         assert first["srv-1"].status is Status.CHANGED, first["srv-1"]
         again, rev = _backup(district, store, "r2", ["srv-1"], {"srv-1": host})
         assert again["srv-1"].status is Status.OK, again["srv-1"]
         assert rev is None
 
         target.write_text("listen 9090\npassword=LabSecret\n")
-        session = open_session(host, district.project)
-        try:
-            check = restore_server(session, host, store, None, check=True)
-            assert check.status is Status.CHANGED and "+listen 8080" in check.diff
-            assert "LabSecret" not in check.diff
-            assert target.read_text().startswith("listen 9090")
-            real = restore_server(session, host, store, None, check=False)
-            assert real.status is Status.CHANGED, real.message
-            assert target.read_text() == "listen 8080\npassword=LabSecret\n"
-        finally:
-            session.close()
+        check = drive(district.project, RestoreServer(store), [host], check=True).results[0]
+        assert check.status is Status.CHANGED and "+listen 8080" in check.diff
+        assert "LabSecret" not in check.diff
+        assert target.read_text().startswith("listen 9090")
+        real = drive(district.project, RestoreServer(store), [host]).results[0]
+        assert real.status is Status.CHANGED, real.message
+        assert target.read_text() == "listen 8080\npassword=LabSecret\n"
     finally:
         for path in work.iterdir():
             path.unlink()

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from ictops.actions.backup import BackupAction
 from ictops.backup.store import BackupStore
-from ictops.backup.take import backup_server
-from ictops.connections.factory import open_session
 from ictops.connections.hostkeys import scan_host_key, trust_many
 from ictops.inventory import load_inventory
 from ictops.lab import sshd
 from ictops.lab.fleet import LabPaths
 from ictops.results import ActionResult, ErrorKind, Status
+from tests.drive import drive
 from tests.integration.district import District, make_project
 from tests.net import LAB
 
@@ -87,14 +87,9 @@ class Hostile:
         (self.control / "scenario").write_text(scenario + "\n")
 
     def backup(self, run: str) -> ActionResult:
-        session = open_session(self.host, self.district.project)
-        try:
-            with self.store.begin_run(run, "hostile-test") as txn:
-                result = backup_server(session, self.host, txn)
-                txn.commit()
-        finally:
-            session.close()
-        return result
+        state = drive(self.district.project, BackupAction(), [self.host], run_id=run,
+                      operator="hostile-test")
+        return state.results[0]
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
@@ -213,7 +208,7 @@ def test_the_refusal_names_what_was_refused_and_why(
     result = hostile.backup("traversal-detail")
     assert result.status is Status.FAILED
     assert result.error_kind is ErrorKind.INVALID_OUTPUT
-    refused = result.data["refused"]
+    refused = result.payload.refused
     assert len(refused) == 1
     assert refused[0]["reason"] == "not a normal path ('.', '..' or empty component)"
     assert refused[0]["name"].startswith("/../../")
@@ -235,7 +230,7 @@ def test_a_file_over_the_size_cap_is_refused_without_storing_it(
     hostile.answer("huge", script=script)
     result = hostile.backup("huge")
     assert result.status is Status.FAILED, result
-    assert result.data["refused"] == [
+    assert list(result.payload.refused) == [
         {
             "name": "/etc/hosts",
             "reason": "larger than max_file_size (5,242,880 > 4,194,304 bytes)",

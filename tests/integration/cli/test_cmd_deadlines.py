@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from ictops.actions.base import RunSettings
 from ictops.actions.command import RunCommand
-from ictops.engine.runner import RunSettings, run_action
-from ictops.engine.sessions import SessionPool
+from ictops.engine.driver import Driver, Step
 from ictops.lab.switchsim.faults import set_fault
 from ictops.results import ActionResult
 from tests.integration.district import make_project, start_district, stop_district
@@ -126,12 +126,8 @@ def test_each_result_reaches_the_listeners_as_it_finishes(fleet, fault) -> None:
         arrived[result.host] = time.monotonic() - started
 
     hosts = [h for h in fleet.inventory.hosts.values() if h.platform_name == "cisco_ios"]
-    settings = RunSettings(project=fleet.project)
-    pool = SessionPool(fleet.project)
-    try:
-        run_action(hosts, RunCommand("show version"), "cmd", settings, pool, listeners=[listener])
-    finally:
-        pool.close_all()
+    with Driver(RunSettings(project=fleet.project), hosts, listeners=[listener]) as driver:
+        driver.run_step(Step(RunCommand("show version"), "cmd"), hosts)
     stalled = arrived.pop("sw-cisco-1")
     assert len(arrived) == 12 and stalled >= CHANNEL
     assert max(arrived.values()) < stalled - 1, arrived

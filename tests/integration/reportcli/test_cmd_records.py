@@ -45,3 +45,30 @@ def test_hostkeys_trust_then_cmd_are_recorded(small_district) -> None:
     assert all(r["data"]["what"].startswith("echo password=<removed>") for r in new)
     assert "hunter22" not in (small_district.project.state_dir / "audit" / "trail.jsonl").read_text()
     assert small_district.ictops("log", "verify").returncode == 0
+
+
+def test_a_host_secret_typed_or_echoed_never_reaches_the_trail(small_district) -> None:
+    """The switch's own password (a secret value, not a pattern): in the command line typed
+    for every host and in what the devices answer; masked by the hosts' maskers."""
+    secret = (small_district.project.root / "state/lab/switch-password").read_text().strip()
+    code, out = small_district.ictops_json("cmd", f"printf '%s\\n' {secret}")
+    assert code == 1, out  # the switch refuses printf; the server prints the secret
+    by_host = {r["host"]: r for r in out["results"]}
+    assert by_host["srv-1"]["output"] == "<removed>\n"  # the switch's secret, masked for all
+    trail = (small_district.project.state_dir / "audit" / "trail.jsonl").read_text()
+    assert [line for line in trail.splitlines() if secret in line] == []
+    assert secret not in json.dumps(out)
+    mine = [json.loads(line) for line in trail.splitlines() if out["run_id"] in line]
+    assert {r["data"]["what"] for r in mine} == {"printf '%s\\n' <removed>"}
+
+
+def test_hostkeys_forget_is_recorded(small_district) -> None:
+    before = len(records(small_district))
+    proc = small_district.ictops("hostkeys", "forget", "srv-1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (forgot,) = records(small_district)[before:]
+    assert (forgot["kind"], forgot["action"], forgot["host"], forgot["status"]) == (
+        "event", "hostkeys forget", "srv-1", "changed")
+    assert (forgot["process"], forgot["step"]) == (4, 5)
+    assert forgot["summary"].startswith("removed 1 key(s) for ")
+    assert small_district.ictops("hostkeys", "trust", "-l", "srv-1").returncode == 0

@@ -1,4 +1,5 @@
-"""Per-host backup and restore over fake sessions (switch) and a local shell (server)."""
+"""Per-host backup and restore, through the engine, over fake sessions (switch) and a local
+shell (server)."""
 
 from __future__ import annotations
 
@@ -9,28 +10,35 @@ from pathlib import Path
 import pytest
 from backup_fakes import FakeSwitch, LocalServer, commits, corpus, server_host, switch_host
 
+from ictops.actions.backup import BackupAction
+from ictops.actions.restore import RestoreServer
 from ictops.backup.commands import CommandSpec, Need
-from ictops.backup.restore import restore_server, restore_switch
+from ictops.backup.restore import restore_switch
 from ictops.backup.store import BackupStore
-from ictops.backup.take import backup_server, backup_switch
 from ictops.connections.base import SessionError
+from ictops.project import Project
 from ictops.results import ErrorKind, Status
+from tests.drive import drive
 
 IOS_RAW = corpus("cisco_ios/oxidized-c9200l-24p.cfg")
 
 
+def _project(store: BackupStore) -> Project:
+    return Project.at(store.path.parent.parent)  # the store is <project>/state/backups
+
+
 def _switch_run(store: BackupStore, session: FakeSwitch, run: str, **kwargs):
-    with store.begin_run(run, "tester") as txn:
-        result = backup_switch(session, switch_host(), txn, **kwargs)
-        txn.commit()
-    return result
+    host = switch_host()
+    action = BackupAction(store=store, **kwargs)
+    return drive(_project(store), action, [host], {host.name: session}, run_id=run).results[0]
 
 
 def test_switch_backup_changed_then_ok(store: BackupStore) -> None:
     session = FakeSwitch(IOS_RAW)
     first = _switch_run(store, session, "r1")
-    assert first.status is Status.CHANGED and first.message.startswith("new backup")
-    assert first.data["running_equals_startup"] is True
+    assert first.status is Status.CHANGED
+    assert first.message.startswith(f"stored in {commits_revs(store)[0][:12]}: new backup")
+    assert first.payload.running_equals_startup is True
     second = _switch_run(store, session, "r2")
     assert second.status is Status.OK and second.message == "unchanged"
     session.running = IOS_RAW.replace(
@@ -39,7 +47,8 @@ def test_switch_backup_changed_then_ok(store: BackupStore) -> None:
     third = _switch_run(store, session, "r3")
     assert third.status is Status.CHANGED
     assert third.message == (
-        "running-config: +1 -0 lines; unsaved changes (running-config differs from startup-config)"
+        f"stored in {commits_revs(store)[0][:12]}: running-config: +1 -0 lines; unsaved changes "
+        "(running-config differs from startup-config)"
     )
     assert "+ip domain name lab" in third.diff and "SECRET_ENABLE" not in third.diff
     assert store.meta("sw-01")["running_equals_startup"] is False
@@ -138,10 +147,13 @@ def _patterns(root: Path) -> list[str]:
 
 def _server_run(store: BackupStore, session: LocalServer, root: Path, run: str):
     host = server_host(backup_files=_patterns(root))
-    with store.begin_run(run, "tester") as txn:
-        result = backup_server(session, host, txn, commands=COMMANDS)
-        txn.commit()
-    return host, result
+    action = BackupAction(store=store, commands=COMMANDS)
+    return host, drive(_project(store), action, [host], {host.name: session}, run_id=run).results[0]
+
+
+def _restore(store: BackupStore, session: LocalServer, host, rev, check: bool, paths=None):
+    action = RestoreServer(store, rev, paths)
+    return drive(_project(store), action, [host], {host.name: session}, check=check).results[0]
 
 
 def test_server_backup_in_one_round_trip(store: BackupStore, server_root: Path) -> None:
@@ -170,7 +182,7 @@ def test_server_backup_in_one_round_trip(store: BackupStore, server_root: Path) 
         "no_daemon": "ictopsd is not running",
         "no_tool": "no-such-tool-ictops is not installed",
     }
-    assert first.data["commands_na"] == meta["commands_na"]
+    assert first.payload.commands_na == meta["commands_na"]
     assert store.show(host, file="commands/needs_met.txt", masked=False) == "ran\n"
     assert "commands/no_tool.txt" not in stored
     assert "VerySecretPsk" not in store.show(host, file=f"{server_root}/etc/wifi.conf")
@@ -207,10 +219,11 @@ def test_server_truncated_output_refused(store: BackupStore, server_root: Path) 
 
 
 def test_server_bad_pattern_is_config_error(store: BackupStore) -> None:
-    with store.begin_run("r1", "tester") as txn:
-        result = backup_server(LocalServer(), server_host(backup_files=["/etc/*; rm -rf /"]), txn)
-        txn.commit()
+    host = server_host(backup_files=["/etc/*; rm -rf /"])
+    session = LocalServer()
+    result = drive(_project(store), BackupAction(store=store), [host], {host.name: session}).results[0]
     assert result.status is Status.FAILED and result.error_kind is ErrorKind.CONFIG_ERROR
+    assert not session.runs  # refused before anything ran on the host
 
 
 def test_restore_server_check_then_real(store: BackupStore, server_root: Path) -> None:
@@ -223,19 +236,21 @@ def test_restore_server_check_then_real(store: BackupStore, server_root: Path) -
     wifi.write_text("ssid=school\npsk=ChangedPsk\n")
     os.chmod(sshd, 0o600)
 
-    check = restore_server(session, host, store, rev, check=True)
-    assert check.status is Status.CHANGED and "2 of 6 file(s) would be restored" in check.message
+    check = _restore(store, session, host, rev, check=True)
+    assert check.status is Status.CHANGED
+    assert check.message == (f"check: would restore {sshd} from backup {rev[:12]}; "
+                             f"restore {wifi} from backup {rev[:12]}")
     assert "-PermitRootLogin yes" in check.diff and "+PermitRootLogin no" in check.diff
     assert "ChangedPsk" not in check.diff and "VerySecretPsk" not in check.diff
     assert sshd.read_text().startswith("PermitRootLogin yes") and not session.puts
 
-    real = restore_server(session, host, store, rev, check=False)
+    real = _restore(store, session, host, rev, check=False)
     assert real.status is Status.CHANGED and "restored 2 file(s)" in real.message
     assert sshd.read_text() == "PermitRootLogin no\nPasswordAuthentication no\n"
     assert wifi.read_text() == "ssid=school\npsk=VerySecretPsk\n"
     assert oct(sshd.stat().st_mode & 0o777) == "0o600"  # the file's current mode is kept
-    again = restore_server(session, host, store, rev, check=False)
-    assert again.status is Status.OK
+    again = _restore(store, session, host, rev, check=False)
+    assert again.status is Status.OK and again.message == f"all 6 file(s) match backup {rev[:12]}"
 
 
 def test_restore_server_one_path_and_unknown_path(store: BackupStore, server_root: Path) -> None:
@@ -243,15 +258,14 @@ def test_restore_server_one_path_and_unknown_path(store: BackupStore, server_roo
     host, _ = _server_run(store, session, server_root, "r1")
     (server_root / "etc/ssh/sshd_config").write_text("changed\n")
     (server_root / "etc/wifi.conf").write_text("changed\n")
-    only = restore_server(
-        session, host, store, None, check=False, paths=[f"{server_root}/etc/wifi.conf"]
-    )
+    only = _restore(store, session, host, None, check=False, paths=[f"{server_root}/etc/wifi.conf"])
     assert (
         only.status is Status.CHANGED
         and (server_root / "etc/ssh/sshd_config").read_text() == "changed\n"
     )
-    bad = restore_server(session, host, store, None, check=True, paths=["/etc/shadow"])
-    assert bad.status is Status.FAILED and "not in backup" in bad.message
+    bad = _restore(store, session, host, None, check=True, paths=["/etc/shadow"])
+    assert bad.status is Status.FAILED and bad.error_kind is ErrorKind.CONFIG_ERROR
+    assert bad.message.startswith("/etc/shadow not in backup")
 
 
 def test_restore_switch_writes_raw_config_for_review(store: BackupStore, tmp_path: Path) -> None:
@@ -259,3 +273,7 @@ def test_restore_switch_writes_raw_config_for_review(store: BackupStore, tmp_pat
     path = restore_switch(switch_host(), store, None, tmp_path / "out")
     assert path.read_text().endswith("end\n") and "SECRET_ENABLE" in path.read_text()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def commits_revs(store: BackupStore) -> list[str]:
+    return store.git.text("log", "--format=%H").splitlines()

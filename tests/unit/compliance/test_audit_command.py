@@ -193,14 +193,20 @@ def test_golden_json_and_missing_backup(project, capsys):
 # --- the action, as a playbook uses it -------------------------------------------------------
 
 
-def test_from_args_like_a_playbook(project):
-    action = AuditAction.from_args(project, {"pack": "th-baseline", "from_backup": True, "live_rules": True})
+def test_built_like_a_playbook_step(project):
+    from pydantic import ValidationError
+
+    from ictops.actions.audit import Args, build
+
+    action = build(Args(pack="th-baseline", from_backup=True, live_rules=True), project)
     assert action.mode == "backup+live-rules" and not action.live
-    assert AuditAction.from_args(project, {"live": True}).mode == "live"
-    with pytest.raises(InputError, match="unknown argument 'pak'"):
-        AuditAction.from_args(project, {"pak": "x"})
-    with pytest.raises(InputError, match="exclude each other"):
-        AuditAction.from_args(project, {"live": True, "from_backup": True})
+    assert build(Args(live=True), project).mode == "live"
+    with pytest.raises(ValidationError, match="pak"):
+        Args.model_validate({"pak": "x"})
+    with pytest.raises(ValidationError, match="exclude each other"):
+        Args(live=True, from_backup=True)
+    with pytest.raises(InputError, match="has no rule NOPE-1"):
+        build(Args(rules=["NOPE-1"]), project)
 
 
 def test_document_masks_and_counts():

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ictops.engine.runner import RunSettings
+from ictops.actions.base import RunSettings
+from ictops.engine.driver import Driver
 from ictops.engine.sessions import SessionPool
 from ictops.errors import ExitCode
-from ictops.playbook import batch_sizes, load_playbook, run_playbook
-from ictops.playbook.executor import exceeds, selected
+from ictops.playbook import batch_sizes, load_playbook
+from ictops.playbook.executor import Executor
+from ictops.playbook.outcome import exceeds, selected
 from ictops.results import Status
 from tests.unit.playbook.helpers import Fake, fake_registry, project
 
@@ -47,9 +49,10 @@ def run(tmp_path, text, check=False, tags=(), skip_tags=(), limit=None):
     Fake.calls = []
     records = []
     pool = SessionPool(proj, opener=opener)
-    result = run_playbook(book, hosts, RunSettings(project=proj, check=check), pool=pool,
-                          registry=fake_registry(), tags=tags, skip_tags=skip_tags,
-                          on_result=lambda r, s: records.append((r.host, r.status, s.step)))
+    with Driver(RunSettings(project=proj, check=check), hosts, pool=pool,
+                listeners=[lambda r: records.append((r.host, r.status))]) as driver:
+        result = Executor(book, driver, registry=fake_registry(), tags=tags,
+                          skip_tags=skip_tags).run(hosts)
     return result, records
 
 
@@ -83,7 +86,7 @@ def test_failed_host_is_not_run_later_and_handlers_run_once(tmp_path):
     assert recap["srv-2"]["failed"] == 1 and recap["sw-1"]["unreachable"] == 1
     assert set(result.dropped) == {"srv-2", "sw-1"}
     assert result.exit_code == ExitCode.FAILED
-    assert len(records) == 4 + 2 + 1  # every result reached the recorder
+    assert len(records) == 4 + 2 + 1  # every host result reached the listeners
 
 
 def test_serial_batches_and_max_fail_stop(tmp_path):
@@ -134,7 +137,9 @@ def test_when_skips_hosts(tmp_path):
 def test_check_mode_skips_commands_that_may_change(tmp_path):
     text = BOOK.format(extra="", one="ok").replace('"ok", changes: false', '"ok"')
     result, _ = run(tmp_path, text, check=True)
-    assert all(r.status is Status.SKIPPED and "check mode" in r.message for r in result.outcomes[0].results)
+    assert {(r.status, r.message) for r in result.outcomes[0].results} == {(
+        Status.SKIPPED, "check mode: this command may change the host (mark it changes: false "
+        "if it only reads), so it is not run")}
     assert ("ok", "srv-1") not in Fake.calls
     assert result.outcomes[1].results[0].status is Status.CHANGED  # changes: false still runs
 
@@ -146,7 +151,8 @@ def test_run_level_steps_run_once_even_after_a_stop(tmp_path):
     assert result.stopped
     last = result.outcomes[-1]
     assert last.step.action == "report" and last.results[0].status is Status.SKIPPED
-    assert records[-1] == ("-", Status.SKIPPED, 6)
+    assert last.results[0].host is None  # run-level: no host, not a host named "-"
+    assert last.results[0].message == "check mode: no report written"
 
 
 def test_sessions_closed_and_reused(tmp_path):
@@ -169,5 +175,6 @@ def test_sessions_closed_and_reused(tmp_path):
     for h in hosts:
         pool.get(h)
     pool.get(hosts[0])
-    run_playbook(book, hosts, RunSettings(project=proj), pool=pool, registry=fake_registry())
+    with Driver(RunSettings(project=proj), hosts, pool=pool) as driver:
+        Executor(book, driver, registry=fake_registry()).run(hosts)
     assert len(opened) == 4 and Session.closed == 4
