@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ictops.actions.base import Context
-from ictops.connections.hostkeys import TrustOutcome, fingerprint, known_keys, scan_host_key, trust
+from ictops.connections.hostkeys import TrustOutcome, fingerprint, known_keys, trust
+from ictops.facts import HOST_KEY
 from ictops.results import Change, ErrorKind, HostFailure, Outcome, Plan
 
 
@@ -22,7 +23,7 @@ class TrustHostKey:
     changes_hosts = False
 
     def plan(self, ctx: Context) -> Plan:
-        key = scan_host_key(ctx.host, known_hosts=self.known_hosts)
+        key = ctx.facts.get(HOST_KEY, str(self.known_hosts))
         shown = f"{key.get_name()} {fingerprint(key)}"
         known = known_keys(self.known_hosts, ctx.host)
         if any(k.get_name() == key.get_name() and k.asbytes() == key.asbytes() for k in known):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ictops.facts.base import CommandFact, Fact, FactError, Facts
 from ictops.facts.collection import Collection, CollectionFact
+from ictops.facts.hostkey import HostKeyFact
 from ictops.facts.server import (
     BootIdFact,
     CommandOutput,
@@ -43,13 +44,15 @@ BOOT_ID = BootIdFact()
 REBOOT_REQUIRED = RebootRequiredFact()
 COMMAND = NamedCommandFact()  # arg: a server_commands.yaml name or a command
 COLLECTION = CollectionFact()  # args: file patterns, command names
+# any device
+HOST_KEY = HostKeyFact()  # arg: the project's known_hosts
 # switches
 RUNNING_CONFIG = RunningConfigFact()
 STARTUP_CONFIG = StartupConfigFact()
 SHOW = ShowFact()  # arg: a show/display command
 
 __all__ = [
-    "BOOT_ID", "COLLECTION", "COMMAND", "DIRECTORY", "FILE", "HELD_PACKAGES", "OS_RELEASE",
+    "BOOT_ID", "COLLECTION", "COMMAND", "DIRECTORY", "FILE", "HELD_PACKAGES", "HOST_KEY", "OS_RELEASE",
     "PACKAGES", "PENDING_UPDATES", "REBOOT_REQUIRED", "RUNNING_CONFIG", "SERVICE", "SHOW",
     "STARTUP_CONFIG", "Collection", "CommandFact", "CommandOutput", "Fact", "FactError", "Facts",
     "FileState", "OsRelease", "PendingUpdate", "PendingUpdates", "RebootNeed", "ServiceState",

@@ -28,7 +28,8 @@ class FactError(HostFailure):
 class Fact(Generic[T]):
     """One kind of host state. Subclasses set ``kind`` and implement ``read``."""
 
-    kind: ClassVar[str] = "server"  # "server" or "switch": the session it reads through
+    kind: ClassVar[str] = "server"  # "server" or "switch": the session it reads through;
+    #                                 "network": none (it reads what any peer shows, a host key)
 
     @property
     def name(self) -> str:
@@ -74,7 +75,8 @@ class Facts:
         with self._lock:
             if key in self._cache:
                 return self._cache[key]  # type: ignore[no-any-return]
-        value = fact.read(self.session(fact.kind), self.host, *args)
+        session = None if fact.kind == "network" else self.session(fact.kind)
+        value = fact.read(session, self.host, *args)
         with self._lock:
             self._cache[key] = value
             self.reads += 1

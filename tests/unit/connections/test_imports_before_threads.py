@@ -30,11 +30,17 @@ class Spy:
 sys.meta_path.insert(0, Spy())
 
 from pathlib import Path
-from ictops.engine.runner import RunSettings, run_action
-from ictops.engine.sessions import SessionPool
+from ictops.actions.base import RunSettings
+from ictops.engine.driver import Driver, Step
 from ictops.inventory.host import Host, Timeouts
 from ictops.platforms import platforms
 from ictops.project import Project
+
+class Connect:
+    name = "probe"
+
+    def read(self, ctx):
+        ctx.facts.session("switch" if ctx.host.is_switch else "server")
 
 platforms()  # as loading the inventory does
 project = Project(Path(sys.argv[1]))
@@ -43,8 +49,8 @@ hosts = [
          timeouts=Timeouts(connect=2))
     for i, p in enumerate(["linux", "cisco_ios", "huawei_vrp", "linux", "cisco_ios"])
 ]
-results = run_action(hosts, lambda ctx: ctx.pool.get(ctx.host), "probe",
-                     RunSettings(project=project), SessionPool(project))
+with Driver(RunSettings(project=project), hosts) as driver:
+    results = driver.run_step(Step(Connect(), "probe"), hosts).results
 print(json.dumps({"kinds": [r.error_kind.value for r in results], "seen": seen}))
 """
 
