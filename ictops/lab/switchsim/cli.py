@@ -158,6 +158,11 @@ class Cli:
         negation = self.grammar.style.negation
         negate = first in (negation, "default")
         body = words[1:] if negate else words
+        skip = int(negate)  # words before the command's keyword
+        if body and body[0].isdigit() and self.frames[-1].mode in self.grammar.sequence_numbers:
+            if len(body) == 1:
+                return Reply()  # "no 10": entries are not numbered in this simulator
+            body, skip = body[1:], skip + 1  # a sequence number the running-config never shows
         if not body:
             return self.error(self.incomplete_message, line, len(line))
         level = len(self.frames) - 1
@@ -167,18 +172,24 @@ class Cli:
             if isinstance(keyword, str):
                 break
             if isinstance(keyword, list) and level == len(self.frames) - 1:
-                return self.error(self.ambiguous_message, line, _offset(line, int(negate)))
+                return self.error(self.ambiguous_message, line, _offset(line, skip))
             level -= 1
         if not isinstance(keyword, str):
-            return self.error(self.invalid_message, line, _offset(line, int(negate)))
-        text = self.grammar.canonicalize(" ".join([keyword, *body[1:]]))
-        if text is None:
-            return self.error(self.invalid_message, line, _offset(line, int(negate) + 1))
+            return self.error(self.invalid_message, line, _offset(line, skip))
         mode = self.frames[level].mode
+        checked = self.grammar.check(mode, [keyword, *body[1:]], negate=negate)
+        if checked is not None and checked.error:
+            return self._syntax_error(checked.error, line, skip + checked.position)
+        typed = " ".join(checked.words if checked else [keyword, *body[1:]])
+        text = self.grammar.canonicalize(typed)
+        if text is None:
+            return self.error(self.invalid_message, line, _offset(line, skip + 1))
         sub = self.grammar.submode_for(mode, text)
         alone_ok = sub is not None or negate or keyword in self.grammar.no_args.get(mode, ())
-        if len(body) == 1 and not alone_ok:
+        if checked is None and len(body) == 1 and not alone_ok:
             return self.error(self.incomplete_message, line, len(line))
+        if not self.device.allows(mode, text):
+            return self.error(self.invalid_message, line, _offset(line, skip + 1))
         del self.frames[level + 1 :]
         frame = self.frames[-1]
         if negate:
@@ -192,8 +203,17 @@ class Cli:
             self.device.ensure(path, self.username)
             self.frames.append(Frame(sub[0], path, sub[1]))
             return Reply()
+        if self.grammar.hidden(mode, text):  # setting the default: the line goes away
+            self.device.set_default(frame.path, text, self.username)
+            return Reply()
         self.device.set_line(frame.path, text, self.username)
         return Reply()
+
+    def _syntax_error(self, error: str, line: str, word: int) -> Reply:
+        if error == "incomplete":
+            return self.error(self.incomplete_message, line, len(line))
+        message = self.ambiguous_message if error == "ambiguous" else self.invalid_message
+        return self.error(message, line, _offset(line, word))
 
     def enter_config(self, label: str = "config") -> None:
         self.frames = [Frame("config", (), label)]

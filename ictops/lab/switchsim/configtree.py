@@ -34,6 +34,11 @@ class Style:
     comment_prefixes: tuple[str, ...]  # lines skipped when parsing
     tail_keywords: tuple[str, ...] = ()  # new lines go before these sections
     banner_delimiter: str | None = None  # IOS prints banners as "banner motd ^C...^C"
+    order: tuple[re.Pattern[str], ...] = ()  # where new top-level lines go, in show-run order
+
+    def rank(self, text: str) -> int | None:
+        """Position of ``text`` in the show-run order, None when the order does not say."""
+        return next((i for i, p in enumerate(self.order) if p.search(text)), None)
 
 
 class ConfigTree:
@@ -190,6 +195,15 @@ def _insert(parent: Node, node: Node, style: Style) -> None:
         siblings.insert(same[-1] + 1, node)
         return
     node.gap_before = True
+    rank = style.rank(node.text) if parent.text == "" else None
+    if rank is not None:
+        for i, c in enumerate(siblings):
+            other = style.rank(c.text)
+            if other is not None and other > rank:
+                siblings.insert(i, node)
+                return
+        siblings.append(node)
+        return
     if parent.text == "":
         for i, c in enumerate(siblings):
             if _first_word(c.text) in style.tail_keywords:

@@ -10,6 +10,7 @@ from importlib import resources
 import yaml
 
 from ictops.lab.switchsim.configtree import Style
+from ictops.lab.switchsim.syntax import Form, Match, compile_patterns, match
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,33 @@ class Grammar:
     default_on_lines: frozenset[str]
     interface_types: tuple[str, ...]
     interface_args: tuple[str, ...]
+    syntax: dict[tuple[str, str], tuple[Form, ...]]  # (mode, keyword) -> allowed word sequences
+    hidden_defaults: tuple[tuple[str, re.Pattern[str]], ...]
+    implied: tuple[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...]
+    # (mode, command, top-level line, whether the line must be present)
+    requires: tuple[tuple[str, re.Pattern[str], re.Pattern[str], bool], ...]
+    sequence_numbers: frozenset[str]
+    vlan_batch: bool  # VRP: VLANs are one "vlan batch" line holding a set
+    negation_removes: tuple[tuple[re.Pattern[str], str], ...]
+
+    def removed_by(self, line: str) -> re.Pattern[str] | None:
+        """What ``no``/``undo`` ``line`` removes when it is not a prefix of it (see the data)."""
+        for negated, template in self.negation_removes:
+            found = negated.fullmatch(line)
+            if found:
+                return re.compile(template.replace("{1}", re.escape(found.group(1))))
+        return None
+
+    def check(self, mode: str, words: list[str], *, negate: bool) -> Match | None:
+        """The line checked against the mode's syntax for its keyword; None when unlisted."""
+        forms = self.syntax.get((mode, words[0]))
+        if forms is None:
+            return None
+        return match(forms, words, negate=negate)
+
+    def hidden(self, mode: str, line: str) -> bool:
+        """True when ``line`` is a default the device never shows."""
+        return any(m == mode and p.search(line) for m, p in self.hidden_defaults)
 
     def slot_of(self, line: str) -> tuple[object, ...] | None:
         """Which single-valued slot ``line`` fills, or None when lines of its kind add up."""
@@ -101,6 +129,12 @@ def load_grammar(platform: str) -> Grammar:
     )
     raw = yaml.safe_load(text)
     style = raw["style"]
+    patterns: dict[tuple[str, str], list[str]] = {}
+    for mode, lines in raw.get("syntax", {}).items():
+        for line in lines:
+            first = line.split()[0]
+            for word in first.strip("[]()").split("|") if first.startswith("(") else [first]:
+                patterns.setdefault((mode, word), []).append(line)
     return Grammar(
         platform=platform,
         style=Style(
@@ -110,6 +144,7 @@ def load_grammar(platform: str) -> Grammar:
             comment_prefixes=tuple(style["comment_prefixes"]),
             tail_keywords=tuple(style.get("tail_keywords", ())),
             banner_delimiter=style.get("banner_delimiter"),
+            order=tuple(re.compile(p) for p in raw.get("order", ())),
         ),
         default_hostname=raw["default_hostname"],
         prompts=raw["prompts"],
@@ -124,4 +159,16 @@ def load_grammar(platform: str) -> Grammar:
         default_on_lines=frozenset(raw["default_on"]),
         interface_types=tuple(raw["interface_types"]),
         interface_args=tuple(raw["interface_args"]),
+        syntax={key: compile_patterns(lines) for key, lines in patterns.items()},
+        hidden_defaults=tuple((m, re.compile(p)) for m, p in raw.get("hidden_defaults", ())),
+        implied=tuple(
+            (re.compile(w), re.compile(p), re.compile(x)) for w, p, x in raw.get("implied", ())
+        ),
+        requires=tuple(
+            (m, re.compile(c), re.compile(n.removeprefix("!")), not n.startswith("!"))
+            for m, c, n in raw.get("requires", ())
+        ),
+        sequence_numbers=frozenset(raw.get("sequence_numbers", ())),
+        vlan_batch=bool(raw.get("vlan_batch")),
+        negation_removes=tuple((re.compile(n), t) for n, t in raw.get("negation_removes", ())),
     )
