@@ -27,13 +27,14 @@ sw-bad:
   role: switch
   site: school-a
   data:
+    domain_name: school.obec.go.th
     mgmt_vlan: 99
-    mgmt_ip: 10.20.99.11
-    mgmt_mask: 255.255.255.0
-    gateway: 10.20.99.1
     mgmt_network: 10.20.99.0
     mgmt_wildcard: 0.0.0.255
+    mgmt_acl: MGMT-ACCESS
     log_server: 10.20.0.10
+    ntp_servers: [time1.nimt.or.th, time.navy.mi.th]
+    vlans: [{id: 10, name: STAFF}, {id: 99, name: MANAGEMENT}]
 sw-nobackup:
   hostname: 127.0.99.2
   platform: cisco_ios
