@@ -18,20 +18,22 @@ from tests.drive import drive
 from tests.integration.compliance.lab import rules_district
 from tests.integration.district import District
 from tests.net import LAB
+from tests.unit.switchconfig.sim import config_sets
 
 pytestmark = pytest.mark.lab
 
 SERVER, COMPLIANT, NONCOMPLIANT = f"{LAB}.16.1", f"{LAB}.17.1", f"{LAB}.17.2"
 
 SWITCH_DATA = """
-    compliance: {log_server: 10.20.0.10}
+    compliance: {log_server: 10.20.0.10, management_interface: Vlan99}
+    domain_name: school.obec.go.th
     mgmt_vlan: 99
-    mgmt_ip: 10.20.99.11
-    mgmt_mask: 255.255.255.0
-    gateway: 10.20.99.1
     mgmt_network: 10.20.99.0
     mgmt_wildcard: 0.0.0.255
-    log_server: 10.20.0.10"""
+    mgmt_acl: MGMT-ACCESS
+    log_server: 10.20.0.10
+    ntp_servers: [time1.nimt.or.th, time.navy.mi.th]
+    vlans: [{id: 10, name: STAFF}, {id: 99, name: MANAGEMENT}]"""
 
 HOSTS = f"""
 sw-good:
@@ -62,9 +64,6 @@ EXPECTED_BAD = SWITCH_RULES - {"NET-BAK-01"}
 # The compliant profile keeps 'no aaa new-model', which NET-AAA-01 (added to the pack beyond
 # the issue's list) fails; everything else passes.
 EXPECTED_GOOD = {"NET-AAA-01"}
-
-# NET-AAA-01's generated remediation lacks the accounting line its own check requires.
-HAND_FIX_AAA = ["aaa accounting exec default start-stop group tacacs+"]
 # NET-AUTH-01 has no generated commands (they would hold secrets): the officer's hand fix.
 HAND_FIX_AUTH = [
     "no enable password",
@@ -146,7 +145,6 @@ def test_noncompliant_fails_exactly_the_expected_rules_then_remediation_fixes_th
                  if r["status"] == "fail" and r["remediation"]]
         if "NET-AUTH-01" in failing(document, name):
             fixes.append(HAND_FIX_AUTH)
-        fixes.append(HAND_FIX_AAA)
         configure(district, name, fixes)
     backup(district)
     code, after = audit(district, "-l", "sw-good,sw-bad", "--live-rules", "--fail-on", "info")
@@ -163,13 +161,26 @@ def test_noncompliant_fails_exactly_the_expected_rules_then_remediation_fixes_th
     assert last["hosts"]["sw-bad"]["score"] == 100
 
 
-def test_golden_view_on_the_lab(district):
+def test_golden_remediation_stays_in_its_features_and_makes_the_switches_match(district):
     backup(district)
-    proc = district.ictops("audit", "golden", "-l", "sw-bad", "--json")
+    proc = district.ictops("audit", "golden", "-l", "role=switch", "--json")
     assert proc.returncode == 1, proc.stderr
-    (report,) = json.loads(proc.stdout)["hosts"]
-    assert report["host"] == "sw-bad" and not report["compliant"]
-    assert any(f["missing"] and f["remediation"] for f in report["features"])
+    reports = {r["host"]: r for r in json.loads(proc.stdout)["hosts"]}
+    assert set(reports) == {"sw-good", "sw-bad"}
+    for report in reports.values():
+        assert not report["compliant"] and report["remediation"]
+        by_feature = [line for f in report["features"] for line in f["remediation"]]
+        assert sorted(by_feature) == sorted(report["remediation"])  # each command in a feature
+        assert not [c for c in report["remediation"] if c.startswith(("no vlan", "hostname"))]
+        assert not {f["feature"] for f in report["features"]} & {"interfaces", "hostname", "snmp"}
+
+    # pushed through ictops's own switch session, the switches match their template
+    for name, report in reports.items():
+        configure(district, name, config_sets(report["remediation"]))
+    backup(district)
+    proc = district.ictops("audit", "golden", "-l", "role=switch", "--json")
+    assert proc.returncode == 0, proc.stdout
+    assert all(r["compliant"] and not r["remediation"] for r in json.loads(proc.stdout)["hosts"])
 
 
 def test_live_audit_of_an_unreachable_switch_is_unreachable(district):
