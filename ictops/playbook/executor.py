@@ -99,13 +99,14 @@ class Executor:
                     data={**self.data, "task": play.name}, approved=approved)
 
     def _when(self, play: PlayStep) -> When | None:
-        if play.when_fn is None:
+        condition = play.when_fn
+        if condition is None:
             return None
         variables = self.playbook.vars
 
         def when(host: Host) -> str | None:
             try:
-                return None if evaluate(play.when_fn, host, variables) else f"when: {play.when} is false"
+                return None if evaluate(condition, host, variables) else f"when: {play.when} is false"
             except ValueError as exc:
                 raise HostFailure(str(exc), ErrorKind.CONFIG_ERROR) from None
 
