@@ -15,7 +15,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ictops.errors import IctopsError
 
@@ -62,6 +62,16 @@ class HostFailure(IctopsError):
         self.message = message
         self.payload = payload
         super().__init__(message)
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def attach(exc: E, payload: Payload) -> E:
+    """``exc`` carrying ``payload``: the engine puts it on the host's result (an action that
+    fails still reports what it found, like an audit of an unreachable host)."""
+    exc.payload = payload  # type: ignore[attr-defined]
+    return exc
 
 
 def _sha256(text: str) -> str:

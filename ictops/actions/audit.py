@@ -43,7 +43,7 @@ from ictops.errors import InputError
 from ictops.inventory.host import Host
 from ictops.masking import mask_line
 from ictops.project import Project
-from ictops.results import ActionResult, Outcome, Payload, Status
+from ictops.results import ActionResult, Outcome, Payload, Status, attach
 from ictops.validation import StrictModel
 
 NO_BACKUP = "no backup yet: run ictops backup"
@@ -130,7 +130,7 @@ class AuditAction:
             try:
                 ctx.facts.session("switch" if host.is_switch else "server")
             except SessionError as exc:
-                return self._unreachable(host, exc, None)
+                raise self._unreachable(host, exc, None) from None
             evidence = LiveEvidence(ctx.facts, host, backup=backup if has_backup else None)
             return self._done(evaluate(self.pack, host, evidence, rule_ids=self.rule_ids))
         if not has_backup:
@@ -142,7 +142,7 @@ class AuditAction:
                 ctx.facts.session("switch" if host.is_switch else "server")
             except SessionError as exc:
                 compliance = evaluate(self.pack, host, backup, rule_ids=self.rule_ids)
-                return self._unreachable(host, exc, compliance)
+                raise self._unreachable(host, exc, compliance) from None
             live_evidence = LiveEvidence(ctx.facts, host, backup=backup)
         compliance = evaluate(
             self.pack, host, backup, live_evidence=live_evidence, rule_ids=self.rule_ids
@@ -184,16 +184,15 @@ class AuditAction:
                        payload=ComplianceData(compliance))
 
     def _unreachable(self, host: Host, exc: SessionError,
-                     compliance: HostCompliance | None) -> Outcome:
-        """The device cannot be read: live rules (or all of them) ERROR, host UNREACHABLE."""
+                     compliance: HostCompliance | None) -> SessionError:
+        """The device cannot be read: live rules (or all of them) ERROR; the engine makes the
+        host UNREACHABLE/FAILED from the SessionError, with this compliance attached."""
         reason = f"cannot reach the device: {exc.message}"
         if compliance is None:
             compliance = unavailable(self.pack, host, reason, "live", self.rule_ids)
         else:
             compliance = _replace_live_errors(self.pack, compliance, reason)
-        status = Status.UNREACHABLE if exc.during_connect else Status.FAILED
-        return Outcome(status, exc.message, error_kind=exc.kind,
-                       payload=ComplianceData(compliance))
+        return attach(exc, ComplianceData(compliance))
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,8 @@ class Driver:
                 if not exc.during_connect:
                     self.pool.discard(host)  # a broken session is not reused
                 status = Status.UNREACHABLE if exc.during_connect else Status.FAILED
-                outcome = Outcome(status, exc.message, error_kind=exc.kind)
+                outcome = Outcome(status, exc.message, error_kind=exc.kind,
+                                  payload=getattr(exc, "payload", None))
             except HostFailure as exc:
                 outcome = Outcome.failed(exc.message, exc.kind, payload=exc.payload)
             except SecretError as exc:
