@@ -14,21 +14,10 @@ import subprocess
 import sys
 
 from tests.conftest import REPO
+from tests.import_spy import SPY
 from tests.net import LAB
 
-PROBE = r"""
-import json, sys, threading
-
-seen = []
-
-class Spy:
-    def find_spec(self, name, path=None, target=None):
-        if threading.current_thread() is not threading.main_thread():
-            seen.append(name)
-        return None
-
-sys.meta_path.insert(0, Spy())
-
+PROBE = SPY + r"""
 from pathlib import Path
 from ictops.actions.base import RunSettings
 from ictops.engine.driver import Driver, Step
