@@ -96,3 +96,22 @@ def test_run_with_a_plan_refuses_the_host_that_moved(tmp_path) -> None:
     assert "now: set 7 -> 2" in results["srv-2"].message
     assert (results["srv-3"].status, results["srv-3"].message) == (Status.OK, "already 2")
     assert box.applied == ["srv-1"] and box.values["srv-2"] == 7  # srv-2 was not changed
+
+
+def test_a_plan_for_another_limit_is_refused_in_words(tmp_path) -> None:
+    import pytest
+
+    from ictops.playbook.plans import Approval, PlanError, check_usable
+
+    proj, inv = project(tmp_path, {"playbooks/p.yaml": BOOK})
+    registry = fake_registry().with_spec(ActionSpec("setvalue", SetArgs, "fake", build=lambda a, p: None))
+    book = load_playbook("playbooks/p.yaml", proj, inv, registry=registry)
+    box = Box({"srv-1": 0, "srv-2": 0, "srv-3": 0})
+    made = plan_from_run(_run(proj, book, inv.select(book.hosts), box, check=True), book, proj,
+                         None, "tester")
+    made.approval = Approval(by="wichian", position="director", at="2026-12-01T00:00:00Z")
+    with pytest.raises(PlanError) as caught:
+        check_usable(made, book, proj, "srv-1")
+    assert str(caught.value) == (
+        f"plan {made.id} was made for all the playbook's hosts (no -l), not -l 'srv-1'; run "
+        "without -l (the plan's limit is used) or make a new plan")
