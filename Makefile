@@ -55,8 +55,10 @@ demo: os-deps venv
 	@echo "The simulated district is still running: try 'source .venv/bin/activate; ictops --help'."
 	@echo "Stop it with: make lab-down"
 
+# One suite at a time per machine (flock): the lab tests start real servers and have deadlines,
+# and a second suite running beside them only slows both. CI runs one, so it never waits.
 test: os-deps venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	flock /tmp/ictops-make-test.lock $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: os-deps venv
 	$(BIN)/pip install -q -e '.[bench]'
