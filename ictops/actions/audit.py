@@ -18,12 +18,13 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import model_validator
 
+from ictops import clock
 from ictops.actions.base import Context, RunSettings, StepNote
 from ictops.backup.store import host_backup_dir
 from ictops.compliance import (
@@ -119,7 +120,7 @@ class AuditAction:
 
     # --- step hooks and the read ---------------------------------------------------------
     def begin(self, run: RunSettings) -> None:
-        self._time = datetime.now(timezone.utc)
+        self._time = clock.now()
         self.saved_to = None
 
     def read(self, ctx: Context) -> Outcome:
@@ -154,7 +155,7 @@ class AuditAction:
         if not self.save or run.check:
             return None
         document = audit_document(
-            run.run_id, self._time or datetime.now(timezone.utc), self.pack.name, self.mode,
+            run.run_id, self._time or clock.now(), self.pack.name, self.mode,
             [c for c in (compliance_of(r) for r in results) if c is not None],
         )
         directory = compliance_dir(run.project)
@@ -277,7 +278,7 @@ def audit_document(
     fleet_counts = {("na" if k == "n/a" else k): v for k, v in summary.counts.items()}
     return {
         "run_id": run_id,
-        "time": moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time": clock.stamp(moment),
         "pack": pack,
         "mode": mode,
         "fleet": {

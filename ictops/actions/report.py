@@ -5,9 +5,9 @@ Work manual step 6; PDF when Chromium is there (format auto), else HTML.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
+from ictops import clock
 from ictops.actions.base import RunInfo, run_result
 from ictops.results import ActionResult, FileWritten, Status
 from ictops.validation import StrictModel
@@ -33,7 +33,7 @@ def run(args: Args, info: RunInfo) -> ActionResult:
             fmt = "pdf"
         except PdfError:
             fmt = "html"
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     data = collect_report(info.project, run=info.run_id, lang=args.lang, operator=info.operator,
                           now=now)
     path = write_report(data, report_base(info.project, info.run_id, None, now), lang=args.lang,

@@ -12,13 +12,12 @@ from ictops.audit.keys import AuditKeyError, key_path, load_key
 from ictops.audit.mask import Masker
 from ictops.audit.record import diff_digest
 from ictops.audit.retention import MIN_KEEP_DAYS, PruneResult, RetentionError, prune
-from ictops.audit.show import BANGKOK, format_record, show, to_bangkok
+from ictops.audit.show import format_record, show
 from ictops.audit.team import Member, OperatorRefused, Team, TeamError, current_operator
 from ictops.audit.trail import AuditTrail
 from ictops.audit.verify import Problem, TornLine, VerifyReport, verify
 
 __all__ = [
-    "BANGKOK",
     "MIN_KEEP_DAYS",
     "AuditKeyError",
     "AuditTrail",
@@ -43,6 +42,5 @@ __all__ = [
     "load_key",
     "prune",
     "show",
-    "to_bangkok",
     "verify",
 ]

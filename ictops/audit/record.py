@@ -10,7 +10,6 @@ a consistent chain.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac as hmac_lib
 import json
@@ -61,20 +60,6 @@ def to_line(record: dict[str, Any]) -> bytes:
 def diff_digest(diff: str | None) -> str | None:
     """SHA-256 of a diff's text: proves what changed without storing it (it may hold secrets)."""
     return hashlib.sha256(diff.encode()).hexdigest() if diff else None
-
-
-def utc_now() -> str:
-    """Now, UTC, ISO 8601 with milliseconds and Z."""
-    return format_time(dt.datetime.now(dt.timezone.utc))
-
-
-def format_time(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def parse_time(text: str) -> dt.datetime:
-    """A record's ``time`` as an aware UTC datetime."""
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def next_link(record: dict[str, Any]) -> tuple[int, str]:

@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ictops import clock
 from ictops.audit.catalogue import Catalogue, load_catalogue
 from ictops.audit.keys import key_path, load_key
 from ictops.audit.mask import Masker
@@ -41,8 +41,7 @@ class TrailWriteError(IctopsError):
 
 def new_run_id() -> str:
     """A run id that sorts by time: 20261121T010000Z-1a2b3c."""
-    now = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return f"{now}-{uuid.uuid4().hex[:6]}"
+    return f"{clock.compact()}-{uuid.uuid4().hex[:6]}"
 
 
 def trail_path(project: Project) -> Path:

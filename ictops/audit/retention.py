@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ictops import clock
 from ictops.audit.record import (
     GENESIS,
-    format_time,
     is_record,
     next_link,
-    parse_time,
     seal,
     to_line,
 )
@@ -67,7 +66,7 @@ def prune(
         )
     path = Path(path)
     archive_dir = Path(archive_dir)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or clock.now()
     cutoff = now - dt.timedelta(days=keep_days)
     with path_lock(path):
         fd = os.open(path, os.O_RDWR)
@@ -120,7 +119,7 @@ def _cut(body: list[bytes], cutoff: dt.datetime, ends_with_newline: bool) -> int
         rec = _parse(raw)
         if rec is None:
             continue
-        if parse_time(rec["time"]) >= cutoff:
+        if clock.parse_stored(rec["time"]) >= cutoff:
             break
         cut = i + 1
     return cut
@@ -129,7 +128,7 @@ def _cut(body: list[bytes], cutoff: dt.datetime, ends_with_newline: bool) -> int
 def _write_archive(archive_dir: Path, old: list[bytes], records: list[dict[str, Any]]) -> Path:
     archive_dir.mkdir(parents=True, exist_ok=True)
     first, last = records[0], records[-1]
-    day = lambda r: parse_time(r["time"]).strftime("%Y%m%d")
+    day = lambda r: clock.parse_stored(r["time"]).strftime("%Y%m%d")
     name = f"trail-{day(first)}-{day(last)}-seq{first['seq']}-{last['seq']}.jsonl.gz"
     target = archive_dir / name
     tmp = archive_dir / f".{name}.tmp"
@@ -153,7 +152,7 @@ def _genesis(
     return seal(
         {
             "seq": next_seq - 1,
-            "time": format_time(now),
+            "time": clock.stamp(now, ms=True),
             "kind": GENESIS,
             "operator": operator,
             "action": "audit.prune",

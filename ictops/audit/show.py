@@ -1,7 +1,8 @@
 """Read the audit trail back: filter records, show times in Asia/Bangkok.
 
 Times are stored in UTC; the officer reads them in Thai time (ICT, UTC+7). A date
-or a naive date-time given as a filter is taken as Thai time too.
+or a naive date-time given as a filter is taken as Thai time too, and a year from 2400 on
+as Buddhist Era (ictops.clock).
 """
 
 from __future__ import annotations
@@ -12,36 +13,22 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ictops.audit.record import is_record, parse_time
-from ictops.errors import InputError
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from ictops import clock
+from ictops.audit.record import is_record
 
 When = dt.datetime | dt.date | str
 
 
-def to_bangkok(record: dict[str, Any]) -> dt.datetime:
-    """The record's time in Asia/Bangkok."""
-    return parse_time(record["time"]).astimezone(BANGKOK)
-
-
 def parse_when(value: When, end: bool = False) -> dt.datetime:
-    """A filter bound as an aware datetime. A bare date means its start (or end) in Bangkok."""
+    """A filter bound as an aware datetime. A bare date means its start (or end) in Bangkok;
+    text is read by ``clock.parse_user`` (B.E. or C.E.)."""
     if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(
-                text.replace("Z", "+00:00"))
-        except ValueError:
-            raise InputError(
-                f"cannot read the time '{text}'; write 2025-01-31 or 2025-01-31T08:30 (Thai time)"
-            ) from None
+        return clock.parse_user(value, end=end).moment
     if not isinstance(value, dt.datetime):
         moment = dt.datetime.combine(value, dt.time.max if end else dt.time.min)
-        return moment.replace(tzinfo=BANGKOK)
-    return value if value.tzinfo else value.replace(tzinfo=BANGKOK)
+        return moment.replace(tzinfo=clock.BANGKOK)
+    return value if value.tzinfo else value.replace(tzinfo=clock.BANGKOK)
 
 
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
@@ -103,7 +90,7 @@ def show(
         ):
             continue
         if start or stop:
-            moment = parse_time(rec["time"])
+            moment = clock.parse_stored(rec["time"])
             if (start and moment < start) or (stop and moment > stop):
                 continue
         yield rec
@@ -117,7 +104,7 @@ def _listed(value: Any) -> Any:
 
 def format_record(rec: dict[str, Any]) -> str:
     """One terminal line: Bangkok time, seq, process.step, host, action, status, summary."""
-    when = to_bangkok(rec).strftime("%Y-%m-%d %H:%M:%S")
+    when = clock.show(rec["time"])
     ps = f"{rec.get('process') or '-'}.{rec.get('step') or '-'}"
     parts = [
         when, f"#{rec['seq']}", ps, rec.get("host") or "-", rec.get("action") or "-",

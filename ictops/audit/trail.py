@@ -23,19 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ictops import clock
 from ictops.audit.mask import Masker, summarise
 from ictops.audit.record import (
     ACTION,
     RECOVERED,
     ZERO_HASH,
     diff_digest,
-    format_time,
     is_record,
     next_link,
     record_hmac,
     seal,
     to_line,
-    utc_now,
 )
 from ictops.results import ActionResult
 
@@ -230,7 +229,7 @@ class AuditTrail:
         return self._tail
 
     def _now(self) -> str:
-        return format_time(self.clock()) if self.clock else utc_now()
+        return clock.stamp(self.clock() if self.clock else None, ms=True)
 
     def _write(self, record: dict[str, Any], prefix: bytes = b"") -> dict[str, Any]:
         line = prefix + to_line(record)

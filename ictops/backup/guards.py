@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
+from ictops import clock
 from ictops.backup.files import safe_name, write_atomic
 from ictops.errors import InputError
 from ictops.inventory.host import Host
@@ -169,7 +170,7 @@ def quarantine(
 
     The capture holds raw secrets: the files are readable by the owner only.
     """
-    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.compact(now)
     directory = root / safe_name(host_name)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     base = f"{stamp}-{safe_name(what)}"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, ClassVar
 
+from ictops import clock
 from ictops.backup.collect import Collected, check_pattern, default_files
 from ictops.backup.commands import CommandSpec
 from ictops.backup.guards import Refusal, check_config, check_shrink, max_shrink_for
@@ -64,7 +64,7 @@ class Capture:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return clock.stamp()
 
 
 def failed(host: Host, txn: Transaction, message: str, kind: ErrorKind,

@@ -13,10 +13,10 @@ import logging
 import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ictops import clock
 from ictops.backup import guards
 from ictops.backup.files import TEMP_PREFIX, inside, write_atomic
 from ictops.backup.gitrepo import Git
@@ -263,7 +263,7 @@ class Transaction:
                     self.store.set_phase(self._lock_fd, self.run_id, "committed")  # type: ignore[arg-type]
                     log.info("backup run %s committed %s", self.run_id, rev[:12])
             self.committed = rev
-            self.store._write_status(self._seen, datetime.now(timezone.utc))
+            self.store._write_status(self._seen, clock.now())
             return rev
         finally:
             self._release()

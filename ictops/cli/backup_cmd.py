@@ -11,6 +11,7 @@ import sys
 import click
 from rich.markup import escape
 
+from ictops import clock
 from ictops.actions.backup import BackupAction
 from ictops.actions.base import DEFAULT_WORKERS
 from ictops.backup.store import BackupStore
@@ -100,7 +101,7 @@ def history(app, host, as_json):
     if not commits:
         stdout.print(f"{escape(host)}: no backup yet")
     for c in commits:
-        stdout.print(f"[yellow]{c.rev[:12]}[/]  {c.date}  {escape(c.message)}")
+        stdout.print(f"[yellow]{c.rev[:12]}[/]  {clock.show(c.date)}  {escape(c.message)}")
     return int(ExitCode.OK)
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+from ictops import clock
 from ictops.cli.output import print_json, stdout
+from ictops.cli.when import SINCE, UNTIL
 from ictops.errors import ExitCode
 
 MAX_PROBLEMS_SHOWN = 10
@@ -85,14 +87,15 @@ def verify_cmd(app, key_file, as_json):
 @click.option("--status", multiple=True,
               type=click.Choice(["ok", "changed", "failed", "unreachable", "skipped"]))
 @click.option("--run", "runs", multiple=True, help="Run id (or glob).")
-@click.option("--since", help="From this date or time (Thai time): 2025-01-31 or 2025-01-31T08:30.")
-@click.option("--until", help="Up to this date (whole day) or time (Thai time).")
+@click.option("--since", type=SINCE,
+              help="From this date or time, Thai time; B.E. or C.E.: 2569-12-01, 2026-12-01T08:30.")
+@click.option("--until", type=UNTIL, help="Up to this date (whole day) or time (Thai time, B.E. or C.E.).")
 @click.option("--last", type=click.IntRange(min=1), help="Only the last N matching records.")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON (time_bangkok added).")
 @click.pass_obj
 def show_cmd(app, process, step, hosts, status, runs, since, until, last, as_json):
     """Show records, filtered; times in Asia/Bangkok."""
-    from ictops.audit import format_record, show, to_bangkok
+    from ictops.audit import format_record, show
     from ictops.audit.recorder import trail_path
 
     found = list(show(
@@ -102,7 +105,7 @@ def show_cmd(app, process, step, hosts, status, runs, since, until, last, as_jso
     if last:
         found = found[-last:]
     if as_json:
-        print_json([{**r, "time_bangkok": to_bangkok(r).isoformat(timespec="milliseconds")}
+        print_json([{**r, "time_bangkok": clock.local(r["time"]).isoformat(timespec="milliseconds")}
                     for r in found])
         return int(ExitCode.OK)
     for rec in found:

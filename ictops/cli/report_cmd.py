@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 from rich.markup import escape
 
+from ictops import clock
 from ictops.cli.output import print_json, stderr, stdout
+from ictops.cli.when import SINCE, UNTIL
 from ictops.errors import ExitCode
 
 REPORT_PROCESS, REPORT_STEP = 2, 6  # summarise and evaluate for the director
@@ -26,8 +27,9 @@ def _default_format() -> tuple[str, str | None]:
 
 @click.command("report")
 @click.option("--run", "run_id", help="Report on one run (its id, from 'ictops log show').")
-@click.option("--since", help="Report from this date (Thai time, 2025-10-01); default: the whole trail.")
-@click.option("--until", help="Report up to this date (whole day, Thai time).")
+@click.option("--since", type=SINCE,
+              help="Report from this date (Thai time, B.E. or C.E.: 2568-10-01); default: the whole trail.")
+@click.option("--until", type=UNTIL, help="Report up to this date (whole day, Thai time).")
 @click.option("--lang", type=click.Choice(["th", "en"]), default="th", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]),
               help="Default: pdf when Chromium is installed, else html.")
@@ -60,7 +62,7 @@ def report(app, run_id, since, until, lang, fmt, out_dir, as_json):
     note = None
     if fmt is None:
         fmt, note = _default_format()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now()
     data = collect_report(project, run=run_id, since=since, until=until, lang=lang,
                           operator=operator.name, now=now)
     base = report_base(project, run_id, since, now)
@@ -73,7 +75,8 @@ def report(app, run_id, since, until, lang, fmt, out_dir, as_json):
         step=REPORT_STEP, action="report.write", status="ok",
         summary=f"director's report ({lang}, {fmt}) written to {project.relative(path)}: "
         f"{data.totals.total} action(s), {len(data.failures)} failure(s)",
-        data={"file": project.relative(path), "run": run_id, "since": since, "until": until,
+        data={"file": project.relative(path), "run": run_id,
+              "since": since and clock.stamp(since), "until": until and clock.stamp(until),
               **operator.flags},
     )
     if as_json:

@@ -11,6 +11,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from ictops import clock
 from ictops.actions.base import DEFAULT_WORKERS
 from ictops.cli.output import STYLE, print_json, stderr, stdout
 from ictops.cli.running import LIMIT_HELP
@@ -197,7 +198,7 @@ def approve(app, plan_id, by, order):
         names = ", ".join(a.username or a.name for a in team.approvers) or "(none)"
         raise InputError(f"'{by}' may not approve plans; approvers are {names} (approvers: in {team.file})")
     if made.approval:
-        raise PlanError(f"plan {made.id} is already approved by {made.approval.by} on {made.approval.at}")
+        raise PlanError(f"plan {made.id} is already approved by {made.approval.by} on {clock.show(made.approval.at)} (Thai time)")
     store.approve(made, approver.name, approver.position, order)
     step = load_catalogue(project).step_for(made.process, "approve")
     record_event(project, run_id=made.id.removeprefix("plan-"), operator=operator.name, process=made.process,

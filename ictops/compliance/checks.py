@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from ictops import clock
 from ictops.compliance import parsers
 from ictops.compliance.configtree import ConfigTree, Node, candidates, flat_lines, parse_config
 from ictops.compliance.evidence import Evidence
@@ -43,7 +44,7 @@ class CheckContext:
     evidence: Evidence
     platform: str
     vars: dict[str, Any]
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=clock.now)
     _trees: dict[str, ConfigTree | None] = field(default_factory=dict)
     _outputs: dict[str, str | None] = field(default_factory=dict)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from ictops import clock
 from ictops.compliance.checks import CheckContext, evaluate_check
 from ictops.compliance.evidence import Evidence
 from ictops.compliance.packs import RulePack
@@ -195,7 +196,7 @@ def evaluate(
     """Evaluate ``pack`` on ``host``. Rules marked ``live`` read ``live_evidence`` (or ``evidence``
     when it is itself live); without one they are ERROR ("needs the device; run with --live")."""
     variables = pack.vars_for(host)
-    moment = now or datetime.now(timezone.utc)
+    moment = now or clock.now()
     ctx = CheckContext(evidence=evidence, platform=host.platform_name, vars=variables, now=moment)
     live = live_evidence or (evidence if evidence.is_live else None)
     live_ctx = (

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from ictops import clock
 from ictops.backup.commands import server_commands
 from ictops.facts import COMMAND, DIRECTORY, FILE, RUNNING_CONFIG, SHOW, STARTUP_CONFIG, Facts
 from ictops.inventory.host import Host
@@ -109,16 +110,15 @@ class BackupEvidence:
         if not isinstance(value, str):
             return None
         try:
-            taken = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return clock.parse_stored(value)
         except ValueError:
             return None
-        return taken if taken.tzinfo else taken.replace(tzinfo=timezone.utc)
 
     def backup_age_days(self) -> float | None:
         taken = self.taken_at()
         if taken is None:
             return None
-        now = self._now or datetime.now(timezone.utc)
+        now = self._now or clock.now()
         return max(0.0, (now - taken).total_seconds() / 86400)
 
     def running_equals_startup(self) -> bool | None:

@@ -16,13 +16,14 @@ channels:
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ictops import clock
 
 if TYPE_CHECKING:
     from ictops.notify.channels import Message
@@ -54,7 +55,7 @@ def write_message(channel: FileChannel, message: Message, project_root: Path) ->
     folder = Path(channel.directory)
     if not folder.is_absolute():
         folder = project_root / folder
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = clock.compact(micro=True)
     base = f"{stamp}-{_slug(message.subject)}"
     if channel.format == "eml":
         mail = EmailChannel.model_validate(

@@ -11,7 +11,6 @@ not changed; the others run): what was approved is what runs.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -20,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ictops import clock
 from ictops.audit.record import diff_digest
 from ictops.errors import InputError
 from ictops.playbook.executor import Approved
@@ -92,7 +92,7 @@ class Plan:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.stamp()
 
 
 def plan_from_run(run: PlaybookRun, playbook: Playbook, project: Project, limit: str | None,

@@ -20,16 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ictops.audit import show, to_bangkok
+from ictops import clock
+from ictops.audit import show
 from ictops.audit.catalogue import load_catalogue
 from ictops.audit.record import ACTION, EVENT
 from ictops.audit.recorder import trail_path
-from ictops.audit.show import parse_when
 from ictops.audit.team import load_team
 from ictops.project import Project
 from ictops.report.model import ReportData
 from ictops.report.sources import backups_from_store
-from ictops.report.thai import to_bangkok as bangkok
 from ictops.settings import load_settings
 
 log = logging.getLogger("ictops.report")
@@ -51,11 +50,10 @@ def _file_time(doc: dict[str, Any], path: Path) -> dt.datetime:
         value = doc.get(key) or (doc.get("summary") or {}).get(key)
         if isinstance(value, str):
             try:
-                moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return clock.parse_stored(value)
             except ValueError:
                 continue
-            return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, clock.UTC)
 
 
 def _pending_count(result: dict[str, Any]) -> int:
@@ -87,7 +85,7 @@ def compliance_history(
             continue
         if until is not None and when > until:
             continue
-        day = bangkok(when).date()
+        day = clock.local(when).date()
         for entry in hosts:
             if not isinstance(entry, dict) or not entry.get("host"):
                 continue
@@ -114,8 +112,8 @@ def compliance_history(
 
 
 def trail_records(
-    project: Project, *, run: str | None = None, since: str | None = None,
-    until: str | None = None,
+    project: Project, *, run: str | None = None, since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Action and event records of the period that belong to a process step."""
     return [
@@ -150,23 +148,21 @@ def reporter_name(project: Project, operator: str) -> str:
 
 
 def collect_report(
-    project: Project, *, run: str | None = None, since: str | None = None,
-    until: str | None = None, lang: str = "th", operator: str = "",
+    project: Project, *, run: str | None = None, since: dt.datetime | None = None,
+    until: dt.datetime | None = None, lang: str = "th", operator: str = "",
     now: dt.datetime | None = None,
 ) -> ReportData:
-    """The ReportData of a run (``run``) or a period (``since``/``until``, Thai dates)."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    """The ReportData of a run (``run``) or a period (``since``/``until``)."""
+    now = now or clock.now()
     records = trail_records(project, run=run, since=since, until=until)
-    stop = parse_when(until, end=True) if until else None
-    history = compliance_history(project.state_dir, stop)
+    history = compliance_history(project.state_dir, until)
     catalogue = load_catalogue(project)
     process_names = {p.number: p.name(lang) for p in catalogue.processes}
     step_names = {(p.number, s.number): s.name(lang) for p in catalogue.processes for s in p.steps}
     period = None
     if since or until:
-        start = parse_when(since).date() if since else (
-            to_bangkok(records[0]).date() if records else bangkok(now).date())
-        end = stop.date() if stop else bangkok(now).date()
+        start = clock.local(since if since else records[0]["time"] if records else now).date()
+        end = clock.local(until or now).date()
         period = (start, end)
     return ReportData.from_records(
         records, history.scores, backups_from_store(project.backups_dir), history.patches,
@@ -176,10 +172,12 @@ def collect_report(
     )
 
 
-def report_base(project: Project, run: str | None, since: str | None, now: dt.datetime) -> Path:
+def report_base(
+    project: Project, run: str | None, since: dt.datetime | None, now: dt.datetime
+) -> Path:
     """state/reports/<Bangkok date>-<run id or 'since-DATE' or 'all'> (no suffix)."""
-    day = bangkok(now).strftime("%Y-%m-%d")
-    tag = run or (f"since-{since}" if since else "all")
+    day = clock.local(now).strftime("%Y-%m-%d")
+    tag = run or (f"since-{clock.local(since).date().isoformat()}" if since else "all")
     tag = re.sub(r"[^A-Za-z0-9._-]+", "_", tag)
     return project.state_dir / "reports" / f"{day}-{tag}"
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
+from ictops import clock
+from ictops.clock import fiscal_year_be
 from ictops.errors import InputError
-from ictops.report.thai import fiscal_year_be, parse_utc, to_bangkok
 from ictops.results import Status
 
 STATUS_ORDER = tuple(s.value for s in Status)  # ok, changed, failed, unreachable, skipped
@@ -168,17 +169,17 @@ class ReportData:
         - patches: PendingPatches, or dicts {host, count, security};
         - period: shown dates; defaults to the span of the records (Bangkok dates).
         """
-        now = now or datetime.now(timezone.utc)
+        now = now or clock.now()
         parsed = [_parse_record(i, r) for i, r in enumerate(records)]
         parsed.sort(key=lambda r: r["time"])
         if period is None:
             if parsed:
                 period = (
-                    to_bangkok(parsed[0]["time"]).date(),
-                    to_bangkok(parsed[-1]["time"]).date(),
+                    clock.local(parsed[0]["time"]).date(),
+                    clock.local(parsed[-1]["time"]).date(),
                 )
             else:
-                today = to_bangkok(now).date()
+                today = clock.local(now).date()
                 period = (today, today)
         fleet, per_host = _compliance(compliance or {})
         return cls(
@@ -204,7 +205,7 @@ def _parse_record(index: int, record: Mapping[str, Any]) -> dict[str, Any]:
     where = f"audit record {index + 1} (run {record.get('run_id', '?')})"
     try:
         status = Status(str(record.get("status", ""))).value
-        moment = parse_utc(str(record["time"]))
+        moment = clock.parse_stored(str(record["time"]))
         process = int(record.get("process") or 0)
         step = int(record.get("step") or 0)
     except (KeyError, ValueError) as exc:
@@ -281,7 +282,7 @@ def _failure(r: dict[str, Any]) -> Failure:
 
 def _as_date(value: date | str) -> date:
     if isinstance(value, datetime):
-        return to_bangkok(value).date()
+        return clock.local(value).date()
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
@@ -310,9 +311,7 @@ def _backup(item: BackupFreshness | Mapping[str, Any], now: datetime) -> BackupF
     if isinstance(item, BackupFreshness):
         return item
     taken = item.get("taken_at") or item.get("last_good")
-    when = parse_utc(taken) if isinstance(taken, str) else taken
-    if isinstance(when, datetime) and when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+    when = clock.parse_stored(taken) if isinstance(taken, str) else taken
     age = round((now - when).total_seconds() / 86400, 1) if when else None
     equal = item.get("running_equals_startup")
     return BackupFreshness(

@@ -13,17 +13,17 @@ from typing import Iterable, Sequence
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ictops.report import i18n
-from ictops.report.fonts import ThaiFont, find_thai_font
-from ictops.report.model import STATUS_ORDER, ReportData
-from ictops.report.pdf import PdfError, render_pdf
-from ictops.report.thai import (
+from ictops.clock import (
     format_date_en,
     format_date_th,
     format_datetime_en,
     format_datetime_th,
     thai_digits,
 )
+from ictops.report import i18n
+from ictops.report.fonts import ThaiFont, find_thai_font
+from ictops.report.model import STATUS_ORDER, ReportData
+from ictops.report.pdf import PdfError, render_pdf
 
 __all__ = ["render_html", "write_html", "render_pdf", "write_report", "sparkline_svg", "PdfError"]
 

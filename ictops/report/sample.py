@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from ictops import clock
 from ictops.report.model import ReportData
 
 SAMPLE_PROCESS_NAMES = {2: "ติดตั้ง ดูแล บำรุงรักษา และพัฒนา", 4: "ระบบรักษาและความคุ้มครองความปลอดภัยข้อมูล"}
@@ -18,7 +19,7 @@ SAMPLE_FAILURE_REASON = "เชื่อมต่อ SSH ไม่ได้ภ�
 
 def sample_records(start: datetime | None = None, nights: int = 3) -> list[dict[str, Any]]:
     """Audit-trail dicts for a few nightly runs over servers and switches."""
-    start = start or datetime(2026, 11, 18, 19, 0, tzinfo=timezone.utc)
+    start = start or datetime(2026, 11, 18, 19, 0, tzinfo=clock.UTC)
     hosts = ["srv-esa-web", "srv-esa-dns", "srv-ban-nong-1", "sw-esa-core", "sw-ban-nong-1"]
     records: list[dict[str, Any]] = []
     for night in range(nights):
@@ -30,7 +31,7 @@ def sample_records(start: datetime | None = None, nights: int = 3) -> list[dict[
                 status = "unreachable"
             records.append(
                 {
-                    "time": (t0 + timedelta(seconds=10 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "time": clock.stamp(t0 + timedelta(seconds=10 * i)),
                     "run_id": run_id,
                     "operator": "somchai",
                     "process": 2,
@@ -48,7 +49,7 @@ def sample_records(start: datetime | None = None, nights: int = 3) -> list[dict[
             audit_status = "failed" if host == "srv-ban-nong-1" else "ok"
             records.append(
                 {
-                    "time": (t0 + timedelta(seconds=300 + 10 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "time": clock.stamp(t0 + timedelta(seconds=300 + 10 * i)),
                     "run_id": run_id,
                     "operator": "somchai",
                     "process": 4,
@@ -68,7 +69,7 @@ def sample_records(start: datetime | None = None, nights: int = 3) -> list[dict[
 
 def sample_report(now: datetime | None = None) -> ReportData:
     """A ReportData with every section filled in."""
-    now = now or datetime(2026, 11, 21, 7, 0, tzinfo=timezone.utc)
+    now = now or datetime(2026, 11, 21, 7, 0, tzinfo=clock.UTC)
     d0 = date(2026, 10, 1)
     compliance = {
         "srv-esa-web": [

@@ -6,8 +6,8 @@ district's backup store and run in file order: each one builds on the history be
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-
 import os
 import shutil
 import signal
@@ -156,6 +156,11 @@ def test_history_and_show(cli_district) -> None:
     lines = hist.stdout.strip().splitlines()
     assert len(lines) == 2 and "backup run" in lines[0], hist.stdout
     oldest = lines[-1].split()[0]
+    # one display zone: the history's time is the trail's time (both Bangkok, same format)
+    shown_at = dt.datetime.strptime(" ".join(lines[0].split()[1:3]), "%Y-%m-%d %H:%M:%S")
+    trail = cli_district.ictops("log", "show", "--host", "sw-cisco-1", "--last", "1")
+    logged_at = dt.datetime.strptime(" ".join(trail.stdout.split()[:2]), "%Y-%m-%d %H:%M:%S")
+    assert abs((shown_at - logged_at).total_seconds()) < 120, (hist.stdout, trail.stdout)
 
     now = cli_district.ictops("backup", "show", "sw-cisco-1")
     assert now.returncode == 0 and "description ictops-cli-test" in now.stdout

@@ -91,6 +91,17 @@ def test_show_filters_and_bangkok_time(project: Path) -> None:
     assert "0 record(s)" in proc.stdout
 
 
+def test_show_reads_buddhist_era_years_and_says_so(project: Path) -> None:
+    proc = run(project, "log", "show", "--since", "2569-11-21")  # B.E. 2569 = C.E. 2026
+    assert proc.returncode == 0 and "3 record(s)" in proc.stdout, proc.stdout + proc.stderr
+    assert "note: --since '2569-11-21' read as Buddhist Era 2569: 2026-11-21 C.E." in proc.stderr
+    proc = run(project, "log", "show", "--until", "2569-11-20")
+    assert "0 record(s)" in proc.stdout and "--until '2569-11-20' read as Buddhist Era" in proc.stderr
+    proc = run(project, "log", "show", "--since", "31-12-2026")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--since: cannot read '31-12-2026' as a date; write 2569-12-01 (B.E.)" in proc.stderr
+
+
 def test_prune_refuses_less_than_90_days(project: Path) -> None:
     proc = run(project, "log", "prune", "--keep-days", "30")
     assert proc.returncode == 2

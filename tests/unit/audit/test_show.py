@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ictops.audit.show import format_record, show, to_bangkok
+from ictops import clock
+from ictops.audit.show import format_record, show
 from ictops.audit.trail import AuditTrail
 from ictops.errors import InputError
 
@@ -48,13 +49,21 @@ def test_time_filters_are_thai_time(filled: Path) -> None:
     assert len(list(show(filled, since=dt.date(2025, 2, 1)))) == 5
 
 
+def test_buddhist_era_years_filter_like_common_era(filled: Path) -> None:
+    # 2568 B.E. is 2025 C.E.: a Thai officer's date finds the same records
+    assert _hosts(show(filled, until="2568-01-31")) == ["sw-a"]
+    assert _hosts(show(filled, since="2568-02-01T03:00")) == ["srv-1", None]
+    assert len(list(show(filled, since="2568-02-01"))) == 5
+    assert len(list(show(filled, since="1/2/2568"))) == 5
+
+
 def test_times_are_shown_in_bangkok(filled: Path) -> None:
     first = next(show(filled))
     assert first["time"] == "2025-01-31T16:30:00.000Z"
-    assert to_bangkok(first).isoformat() == "2025-01-31T23:30:00+07:00"
+    assert clock.local(first["time"]).isoformat() == "2025-01-31T23:30:00+07:00"
     assert format_record(first).startswith("2025-01-31 23:30:00  #1  2.5  sw-a  backup  ok  root")
 
 
 def test_bad_time_filter_says_how_to_write_it(filled: Path) -> None:
-    with pytest.raises(InputError, match="write 2025-01-31"):
+    with pytest.raises(InputError, match="cannot read .yesterday. as a date; write 2569-12-01"):
         list(show(filled, since="yesterday"))
