@@ -22,6 +22,9 @@ ACTION = "action"
 EVENT = "event"  # a run started/ended, a plan approved, a host key trusted...
 GENESIS = "genesis"  # first line after a prune: links to the archived tail
 RECOVERED = "recovered_after_torn"  # written after a torn line left by a crash
+# The event written when an HMAC key signs a trail whose last record is unsigned: it is
+# signed itself, names the last unsigned seq, and so pins every record before it.
+KEY_ON = "audit.key_on"
 
 FIELDS = (
     "seq", "time", "kind", "run_id", "operator", "process", "step", "host", "action", "status",

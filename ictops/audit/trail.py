@@ -27,6 +27,8 @@ from ictops import clock
 from ictops.audit.mask import Masker, summarise
 from ictops.audit.record import (
     ACTION,
+    EVENT,
+    KEY_ON,
     RECOVERED,
     ZERO_HASH,
     diff_digest,
@@ -252,6 +254,9 @@ class AuditTrail:
     def _link(self) -> tuple[int, str]:
         tail = self._current_tail()
         seq, prev = next_link(tail.last) if tail.last else (1, ZERO_HASH)
+        # A key now, an unsigned trail before: the records up to here are pinned by a signed
+        # switch-over event (verify accepts an unsigned run only when one follows it).
+        switching = bool(self.key and tail.last and not tail.last.get("hmac"))
         if tail.torn:
             recovery = seal(
                 {
@@ -273,10 +278,29 @@ class AuditTrail:
                     },
                     "prev": prev,
                 },
-                self.key,
+                None if switching else self.key,
             )
             self._write(recovery, b"" if tail.ends_with_newline else b"\n")
             seq, prev = next_link(recovery)
+        if switching:
+            key_on = seal(
+                {
+                    "seq": seq,
+                    "time": self._now(),
+                    "kind": EVENT,
+                    "run_id": self.run_id,
+                    "operator": self.operator,
+                    "action": KEY_ON,
+                    "status": "ok",
+                    "summary": f"HMAC key turned on: the records up to seq {seq - 1} were written "
+                    f"without it; every record from seq {seq} on is signed",
+                    "data": {"unsigned_through_seq": seq - 1},
+                    "prev": prev,
+                },
+                self.key,
+            )
+            self._write(key_on)
+            seq, prev = next_link(key_on)
         return seq, prev
 
     def append(

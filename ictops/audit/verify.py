@@ -1,11 +1,18 @@
-"""Verify an audit trail: hashes, HMACs, the chain of ``prev`` links, and the checkpoint.
+"""Verify an audit trail: hashes, HMACs, the chain of ``prev`` links, the checkpoint and
+any witnesses.
 
 Detects an edited record (its hash no longer matches, or the next record's ``prev``
 does not), a deleted or inserted one (``seq`` jumps, or ``prev`` breaks), a reordered
-pair (``seq`` goes back), and records cut off the end (``head.json`` names a later
-record than the file holds). A torn last line left by a crash is reported as torn, not
-as tampering; torn lines that a later writer recovered are accepted only if the
+pair (``seq`` goes back), records cut off the end (``head.json`` names a later record than
+the file holds), and - given a witness (ictops.audit.witness) - a trail shorter than, or
+different from, what the witness saw. A torn last line left by a crash is reported as torn,
+not as tampering; torn lines that a later writer recovered are accepted only if the
 ``recovered_after_torn`` record's SHA-256 matches their bytes.
+
+With a key, every record must be signed, except the records written before the key was
+turned on: a signed ``audit.key_on`` event right after them pins them (its ``prev`` is
+their chain's hash). A trail of which nothing is signed yet is noted, not failed: the next
+record written records the switch-over.
 """
 
 from __future__ import annotations
@@ -14,12 +21,15 @@ import gzip
 import hashlib
 import hmac as hmac_lib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ictops.audit.record import (
+    EVENT,
     GENESIS,
+    KEY_ON,
     RECOVERED,
     ZERO_HASH,
     is_record,
@@ -27,6 +37,7 @@ from ictops.audit.record import (
     record_hash,
     record_hmac,
 )
+from ictops.audit.witness import Head
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,8 @@ class VerifyReport:
     notes: list[str] = field(default_factory=list)
     hmac_checked: bool = False
     head_checked: bool = False
+    signed_from: int | None = None  # seq of the first signed record (key given)
+    witnessed: list[str] = field(default_factory=list)  # witnesses the trail agrees with
 
     @property
     def ok(self) -> bool:
@@ -89,6 +102,8 @@ class VerifyReport:
             extra.append(f"{recovered} recovered torn line(s)")
         if self.hmac_checked:
             extra.append("HMAC checked")
+        if self.witnessed:
+            extra.append(f"{len(self.witnessed)} witness(es) agree")
         tail = f"; {'; '.join(extra)}" if extra else ""
         return f"{self.path}: OK, {self.records} records, last seq {self.last_seq}{tail}"
 
@@ -136,12 +151,14 @@ def verify(
     key: bytes | None = None,
     head_path: str | Path | None = None,
     archive_dir: str | Path | None = None,
+    witnesses: Sequence[tuple[str, Head]] = (),
 ) -> VerifyReport:
     """Check the whole trail at ``path``; see the module docstring for what is detected.
 
-    ``key``: check every record's HMAC (a record without one is a problem).
+    ``key``: check every record's HMAC (see the module docstring for unsigned records).
     ``head_path``: the checkpoint (default ``head.json`` next to the trail).
     ``archive_dir``: also check that a genesis record's archive exists and links.
+    ``witnesses``: (where it came from, the head it saw): the trail must hold that record.
     """
     path = Path(path)
     report = VerifyReport(path=path, hmac_checked=key is not None)
@@ -158,6 +175,7 @@ def verify(
     claimed = _claimed_torn(lines, parsed)
     prev_rec: dict[str, Any] | None = None
     pending: list[int] = []  # unparseable, unclaimed lines since the last record
+    signing = _Signing(key)
 
     for i, raw in enumerate(lines):
         line_no = i + 1
@@ -177,7 +195,8 @@ def verify(
                 "not a valid audit record (damaged or edited) and no recovery record accounts for it",
             ))
             pending = []
-        _check_record(report, rec, line_no, prev_rec, key)
+        _check_record(report, rec, line_no, prev_rec)
+        signing.see(report, rec, line_no)
         if rec.get("kind") == RECOVERED and prev_rec is not None:
             after = (rec.get("data") or {}).get("torn_after_seq")
             if after != next_link(prev_rec)[0] - 1:
@@ -195,28 +214,77 @@ def verify(
         else:
             report.problems.append(Problem(i + 1, None, "last line is not a valid audit record (edited)"))
 
+    signing.finish(report)
     if prev_rec is not None:
         seq, link = next_link(prev_rec)
         report.last_seq, report.last_hash = seq - 1, link
     _check_head(report, Path(head_path) if head_path else path.with_name("head.json"), key, lines, parsed)
-    if archive_dir is not None and parsed and parsed[0] and parsed[0].get("kind") == GENESIS:
-        _check_archive(report, parsed[0], Path(archive_dir))
+    genesis = parsed[0] if parsed and parsed[0] and parsed[0].get("kind") == GENESIS else None
+    if archive_dir is not None and genesis:
+        _check_archive(report, genesis, Path(archive_dir))
+    for source, head in witnesses:
+        _check_witness(report, source, head, lines, parsed, genesis, archive_dir)
     return report
+
+
+class _Signing:
+    """With a key: every record signed, but for unsigned runs pinned by a signed key_on event."""
+
+    def __init__(self, key: bytes | None):
+        self.key = key
+        self.unsigned: list[tuple[int, int]] = []  # (line, seq) of the current unsigned run
+
+    def see(self, report: VerifyReport, rec: dict[str, Any], line_no: int) -> None:
+        if self.key is None:
+            return
+        seq, mac = rec["seq"], rec.get("hmac")
+        if not mac:
+            self.unsigned.append((line_no, seq))
+            return
+        if not hmac_lib.compare_digest(str(mac), record_hmac(rec, self.key)):
+            report.problems.append(Problem(line_no, seq, "HMAC mismatch: record forged or edited (or wrong key)"))
+            return
+        if self.unsigned:
+            first_line, first_seq = self.unsigned[0]
+            last_seq = self.unsigned[-1][1]
+            through = (rec.get("data") or {}).get("unsigned_through_seq")
+            if rec.get("kind") == EVENT and rec.get("action") == KEY_ON and through == last_seq:
+                report.notes.append(
+                    f"seq {first_seq}-{last_seq} were written before the HMAC key was turned on; "
+                    f"the signed switch-over at seq {seq} pins them (chain checked, not HMAC)"
+                )
+            else:
+                report.problems.append(Problem(
+                    first_line, first_seq,
+                    f"record has no HMAC although seq {seq} after it is signed and no switch-over "
+                    "(audit.key_on) accounts for it: written without the key, or forged"))
+            self.unsigned = []
+        if report.signed_from is None:
+            report.signed_from = seq
+
+    def finish(self, report: VerifyReport) -> None:
+        if self.key is None or not self.unsigned:
+            return
+        first_line, first_seq = self.unsigned[0]
+        if report.signed_from is None:
+            report.notes.append(
+                f"none of the {len(self.unsigned)} record(s) is signed: the HMAC key was turned on "
+                "after them; the next record written records the switch-over (audit.key_on) and "
+                "signs from then on"
+            )
+            return
+        report.problems.append(Problem(
+            first_line, first_seq,
+            f"record(s) seq {first_seq}-{self.unsigned[-1][1]} at the end have no HMAC although the "
+            f"trail is signed from seq {report.signed_from}: written without the key, or forged"))
 
 
 def _check_record(
     report: VerifyReport, rec: dict[str, Any], line_no: int, prev_rec: dict[str, Any] | None,
-    key: bytes | None,
 ) -> None:
     seq = rec["seq"]
     if rec["hash"] != record_hash(rec):
         report.problems.append(Problem(line_no, seq, "record edited: its hash does not match its content"))
-    if key is not None:
-        mac = rec.get("hmac")
-        if not mac:
-            report.problems.append(Problem(line_no, seq, "record has no HMAC although a key is configured"))
-        elif not hmac_lib.compare_digest(mac, record_hmac(rec, key)):
-            report.problems.append(Problem(line_no, seq, "HMAC mismatch: record forged or edited (or wrong key)"))
     if prev_rec is None:
         if rec.get("kind") == GENESIS:
             data = rec.get("data") or {}
@@ -252,9 +320,9 @@ def _check_head(
         report.problems.append(Problem(len(lines) + 1, None, f"{head_path.name} is not valid JSON"))
         return
     report.head_checked = True
-    if key is not None:
-        mac = head.get("hmac")
-        if not mac or not hmac_lib.compare_digest(mac, record_hmac(head, key)):
+    if key is not None and not (head.get("hmac") is None and report.signed_from is None):
+        mac = head.get("hmac")  # (an unsigned head of a trail not signed yet is fine)
+        if not mac or not hmac_lib.compare_digest(str(mac), record_hmac(head, key)):
             report.problems.append(Problem(len(lines) + 1, None, f"{head_path.name} HMAC mismatch: checkpoint forged"))
             return
     head_seq, head_hash = head.get("seq"), head.get("hash")
@@ -298,3 +366,61 @@ def _check_archive(report: VerifyReport, genesis: dict[str, Any], archive_dir: P
             last = rec
     if last is None or next_link(last) != (genesis["seq"] + 1, genesis["prev"]):
         report.problems.append(Problem(1, genesis["seq"], f"genesis does not link to the tail of {archive.name}"))
+
+
+def _check_witness(
+    report: VerifyReport, source: str, head: Head, lines: list[bytes],
+    parsed: list[dict[str, Any] | None], genesis: dict[str, Any] | None,
+    archive_dir: str | Path | None,
+) -> None:
+    """The trail must hold the record ``source`` saw as its head, unchanged."""
+    saw = f"{source} saw seq {head.seq} (hash {head.hash[:12]}...)"
+    end = len(lines) + 1
+    if report.records == 0:
+        report.problems.append(Problem(end, None, f"{saw}, but there is no trail: it was deleted"))
+        return
+    last = report.last_seq or 0
+    if head.seq > last:
+        report.problems.append(Problem(
+            end, None, f"trail shorter than its witness: {saw}, the trail ends at seq {last}: "
+            f"{head.seq - last} record(s) cut off the end"))
+        return
+    for i, rec in enumerate(parsed):
+        if rec and rec.get("kind") != GENESIS and rec.get("seq") == head.seq:
+            if rec["hash"] == head.hash:
+                report.witnessed.append(f"{source}: seq {head.seq}")
+            else:
+                report.problems.append(Problem(
+                    i + 1, head.seq, f"record differs from what its witness saw: {saw}; "
+                    "the trail was rewritten from here (or before)"))
+            return
+    archived = _archived_hash(genesis, head.seq, archive_dir)
+    if archived is None:
+        report.notes.append(f"{saw}: that record is archived; give the archive to check it")
+    elif archived == head.hash:
+        report.witnessed.append(f"{source}: seq {head.seq} (archived)")
+    else:
+        report.problems.append(Problem(
+            1, head.seq, f"archived record differs from what its witness saw: {saw}"))
+
+
+def _archived_hash(
+    genesis: dict[str, Any] | None, seq: int, archive_dir: str | Path | None
+) -> str | None:
+    """The hash of archived record ``seq`` (None when it cannot be read)."""
+    if genesis is None:
+        return None
+    data = genesis.get("data") or {}
+    if seq == data.get("archived_last_seq"):
+        return str(genesis.get("prev"))
+    if archive_dir is None:
+        return None
+    try:
+        raw = gzip.decompress((Path(archive_dir) / str(data.get("archive"))).read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+    for line in raw.split(b"\n"):
+        rec = _parse(line)
+        if rec is not None and rec.get("kind") != GENESIS and rec["seq"] == seq:
+            return str(rec["hash"])
+    return None

@@ -33,27 +33,48 @@ def log() -> None:
 @click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path),
               help="HMAC key file (default: $ICTOPS_AUDIT_KEY_FILE, else data.audit_key_file "
                    "in inventory/defaults.yaml).")
+@click.option("--witness", "witness_files", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A notification, a report or a saved head (ictops log head --json) that saw "
+                   "the trail: fail if the trail is now shorter or different. Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.pass_obj
-def verify_cmd(app, key_file, as_json):
-    """Check every record: hashes, HMACs, the chain, the checkpoint.
+def verify_cmd(app, key_file, witness_files, as_json):
+    """Check every record: hashes, HMACs, the chain, the checkpoint, and any witnesses.
 
     Exit 0 when the trail is intact (a torn last line left by a crash is reported,
     not counted as tampering); exit 1 naming the first bad record (line, seq, what).
+    A chain cannot prove its own length: records cut off the end together with an older
+    head.json are caught only against a witness (--witness; docs/audit-trail.md).
+
+    \b
+    Examples:
+      ictops log verify
+      ictops log verify --witness state/outbox/20261201T050000.000000Z-plan.eml
+      ictops log verify --witness ~/saved-heads/2569-12-01.json --witness report.pdf
     """
-    from ictops.audit import verify
+    from ictops.audit import Problem, verify
     from ictops.audit.recorder import trail_key, trail_path
+    from ictops.audit.witness import read_witness
 
     project = app.project
     key = trail_key(project, key_file)
+    witnesses = [(str(f), head) for f in witness_files for head in read_witness(f)]
     archive = _archive_dir(app)
-    report = verify(trail_path(project), key=key, archive_dir=archive if archive.is_dir() else None)
+    path = trail_path(project)
+    report = verify(path, key=key, archive_dir=archive if archive.is_dir() else None,
+                    witnesses=witnesses)
+    evidence = [] if path.exists() else _evidence_without_trail(project)
+    if evidence and report.ok:  # deleted together with head.json: the rest of state/ says so
+        report.problems.append(Problem(1, None, _deleted(evidence)))
     if as_json:
         print_json({
             "ok": report.ok, "path": str(report.path), "records": report.records,
-            "last_seq": report.last_seq, "hmac_checked": report.hmac_checked,
+            "last_seq": report.last_seq, "last_hash": report.last_hash,
+            "hmac_checked": report.hmac_checked,
             "problems": [{"line": p.line, "seq": p.seq, "what": p.what} for p in report.problems],
             "torn": [t.__dict__ for t in report.torn], "notes": report.notes,
+            "witnessed": report.witnessed,
         })
         return int(ExitCode.OK if report.ok else ExitCode.FAILED)
     shown = project.relative(report.path)
@@ -72,11 +93,69 @@ def verify_cmd(app, key_file, as_json):
                      "mid-write; the chain before it is intact, the next run records the recovery[/]")
     for note in report.notes:
         stdout.print(f"note: {escape(note)}")
+    for agreed in report.witnessed:
+        stdout.print(f"witness agrees: {escape(agreed)}")
     text = report.summary().replace(str(report.path), shown, 1)
     stdout.print(f"[green]{escape(text)}[/]")
     if not key:
         stdout.print("no HMAC key configured: the chain catches edits, not a consistent rewrite "
                      "(docs/audit-trail.md, 'HMAC key')")
+    if not witnesses and report.records:
+        stdout.print("no witness given: records cut off the end with an older head.json are not "
+                     "detectable; check against a notification or report: --witness FILE")
+    return int(ExitCode.OK)
+
+
+def _evidence_without_trail(project) -> list[str]:
+    """What in state/ shows that ictops ran, although the trail is missing."""
+    state = project.state_dir
+    found = []
+    for what, pattern in (("plan(s)", "plans/*.json"), ("saved audit(s)", "compliance/*.json"),
+                          ("report(s)", "reports/*.*"), ("archived trail part(s)", "audit/archive/*.gz"),
+                          ("notification(s) in the outbox", "outbox/*")):
+        count = len(list(state.glob(pattern)))
+        if count:
+            found.append(f"{count} {what}")
+    if (project.backups_dir / ".git").is_dir():
+        found.append("a backup store")
+    return found
+
+
+def _deleted(evidence: list[str]) -> str:
+    return ("no audit trail, but state/ holds " + ", ".join(evidence) + ": ictops has run here, so "
+            "the trail (and head.json) was deleted; restore it from a backup and check it with "
+            "--witness against a notification or report")
+
+
+@log.command("head")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the head as JSON (a file `ictops log verify --witness` reads).")
+@click.pass_obj
+def head_cmd(app, as_json):
+    """Print the trail's head (last seq and hash): a witness to keep outside state/.
+
+    \b
+    Examples:
+      ictops log head
+      ictops log head --json > /media/usb/ictops-head-$(date +%F).json
+    Later: ictops log verify --witness /media/usb/ictops-head-2026-12-01.json
+    """
+    from ictops.audit.witness import trail_head
+    from ictops.audit.recorder import trail_path
+
+    head = trail_head(trail_path(app.project))
+    if head is None:
+        if as_json:
+            print_json(None)
+        else:
+            stdout.print("no audit trail yet")
+        return int(ExitCode.OK)
+    if as_json:
+        print_json(head.to_dict())
+        return int(ExitCode.OK)
+    stdout.print(head.line(), soft_wrap=True)
+    if head.time:
+        stdout.print(f"last record at {clock.show(head.time)} (Thai time)")
     return int(ExitCode.OK)
 
 

@@ -26,6 +26,7 @@ from ictops.audit.catalogue import load_catalogue
 from ictops.audit.record import ACTION, EVENT
 from ictops.audit.recorder import trail_path
 from ictops.audit.team import load_team
+from ictops.audit.witness import trail_head
 from ictops.project import Project
 from ictops.report.model import ReportData
 from ictops.report.sources import backups_from_store
@@ -168,7 +169,7 @@ def collect_report(
         records, history.scores, backups_from_store(project.backups_dir), history.patches,
         office=office_name(project), period=period, now=now,
         reporter=reporter_name(project, operator), process_names=process_names,
-        step_names=step_names,
+        step_names=step_names, trail_head=trail_head(trail_path(project)),
     )
 
 

@@ -62,6 +62,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "legend": "สำเร็จ = ตรวจแล้วถูกต้อง ไม่ต้องแก้ไข; เปลี่ยนแปลง = ดำเนินการแก้ไขหรือติดตั้งสำเร็จ",
         "more_failures": "และรายการอื่นอีก",
         "runs_hidden": "รอบการทำงานมีจำนวนมาก แสดงเฉพาะจำนวนรวม",
+        "witness": "หลักฐานความครบถ้วนของบันทึกการปฏิบัติงาน ณ เวลาที่จัดทำรายงาน "
+        "(ตรวจได้ด้วย ictops log verify --witness ไฟล์รายงานนี้)",
     },
     "en": {
         "title": "IT Systems Maintenance Summary Report",
@@ -118,6 +120,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "legend": "OK = checked, nothing to change; Changed = a change or install was made",
         "more_failures": "and more:",
         "runs_hidden": "Too many runs to list; only their number is shown",
+        "witness": "The audit trail as it stood when this report was made "
+        "(check it with: ictops log verify --witness this-report)",
     },
 }
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
 from ictops import clock
+from ictops.audit.witness import Head
 from ictops.clock import fiscal_year_be
 from ictops.errors import InputError
 from ictops.results import Status
@@ -142,6 +143,7 @@ class ReportData:
     backups: tuple[BackupFreshness, ...] = ()
     patches: tuple[PendingPatches, ...] = ()
     reporter: str = ""
+    trail_head: Head | None = None  # the witness: the audit trail's last seq and hash
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -158,6 +160,7 @@ class ReportData:
         reporter: str = "",
         process_names: Mapping[int, str] | None = None,
         step_names: Mapping[tuple[int, int], str] | None = None,
+        trail_head: Head | None = None,
     ) -> ReportData:
         """Build the report.
 
@@ -198,6 +201,7 @@ class ReportData:
             backups=tuple(sorted((_backup(b, now) for b in backups or ()), key=lambda b: b.host)),
             patches=tuple(sorted((_patches(p) for p in patches or ()), key=lambda p: p.host)),
             reporter=reporter,
+            trail_head=trail_head,
         )
 
 

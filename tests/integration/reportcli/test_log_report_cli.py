@@ -115,8 +115,18 @@ def test_hmac_key_file(project: Path, tmp_path_factory) -> None:
     key = tmp_path_factory.mktemp("key") / "audit.key"
     key.write_text("k" * 32)
     key.chmod(0o600)
+    # turning the key on for an existing trail: noted, not failed...
     proc = run(project, "log", "verify", "--key-file", str(key))
-    assert proc.returncode == 1 and "no HMAC" in proc.stdout  # records written without a key
+    assert proc.returncode == 0, proc.stdout
+    assert "none of the 3 record(s) is signed: the HMAC key was turned on after them" in proc.stdout
+    # ...and the next record written is the signed switch-over, so it verifies from then on
+    env = {"ICTOPS_AUDIT_KEY_FILE": str(key)}
+    assert run(project, "report", "--format", "html", env=env).returncode == 0
+    recs = [json.loads(x) for x in trail_file(project).read_text().splitlines()]
+    assert [(r["action"], bool(r.get("hmac"))) for r in recs[3:]] == [
+        ("audit.key_on", True), ("report.write", True)]
+    proc = run(project, "log", "verify", "--key-file", str(key))
+    assert proc.returncode == 0 and "seq 1-3 were written before the HMAC key was turned on" in proc.stdout
 
 
 def test_operator_not_on_team_refused_before_any_host(project: Path) -> None:
@@ -140,6 +150,17 @@ def test_report_html_records_step_6(project: Path) -> None:
     last = json.loads(trail_file(project).read_text().splitlines()[-1])
     assert (last["process"], last["step"], last["action"], last["kind"]) == (2, 6, "report.write", "event")
     assert run(project, "log", "verify").returncode == 0
+    # the report is a witness of the trail as it stood: 3 records
+    assert "ictops trail head: seq 3 hash " in html
+    agreed = run(project, "log", "verify", "--witness", str(path))
+    assert agreed.returncode == 0 and f"witness agrees: {path}: seq 3" in agreed.stdout
+    lines = trail_file(project).read_text().splitlines(keepends=True)
+    trail_file(project).write_text("".join(lines[:2]))
+    (project / "state" / "audit" / "head.json").write_text(json.dumps(
+        {"seq": 2, "hash": json.loads(lines[1])["hash"]}))
+    assert run(project, "log", "verify").returncode == 0
+    caught = run(project, "log", "verify", "--witness", str(path))
+    assert caught.returncode == 1 and "trail shorter than its witness" in caught.stdout
 
 
 @pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdftotext")),
@@ -161,3 +182,5 @@ def test_report_pdf_thai_text_extracts(project: Path) -> None:
     for expected in ("สำนักงานทดสอบ", "ระบบตัวตนผู้ใช้บริการระบบ", "ให้คำปรึกษา", "แพตช์ที่รอติดตั้ง",
                      "เชื่อมต่อ SSH ไม่ได้ภายในเวลาที่กำหนด", "ปีงบประมาณ 2570", "92.5", "+12.5"):
         assert expected in text, expected
+    agreed = run(project, "log", "verify", "--witness", str(pdf))  # the PDF is a witness too
+    assert agreed.returncode == 0 and f"witness agrees: {pdf}: seq 3" in agreed.stdout, agreed.stdout
