@@ -140,8 +140,8 @@ def head_cmd(app, as_json):
       ictops log head --json > /media/usb/ictops-head-$(date +%F).json
     Later: ictops log verify --witness /media/usb/ictops-head-2026-12-01.json
     """
-    from ictops.audit.witness import trail_head
     from ictops.audit.recorder import trail_path
+    from ictops.audit.witness import trail_head
 
     head = trail_head(trail_path(app.project))
     if head is None:

@@ -148,7 +148,7 @@ def plan(app, playbook, limit, show_diff, forks, as_json):
                  summary=f"plan {made.id} of {made.playbook}: {made.would_change} would change, "
                  f"{made.failed} failed, on {len(made.hosts)} host(s)",
                  data={"plan": made.id, "playbook": made.playbook, "limit": limit, **prep.flags})
-    _notify_plan(project, made, prep.operator, len(prep.hosts))
+    _notify(project, "plan", made, prep.operator)
     if as_json:
         print_json(made.to_dict())
     else:
@@ -159,19 +159,17 @@ def plan(app, playbook, limit, show_diff, forks, as_json):
     return int(ExitCode.FAILED if made.failed else ExitCode.OK)
 
 
-def _notify_plan(project, made, operator: str, hosts: int) -> None:
-    """Tell those concerned a plan awaits approval (if inventory/notify.yaml exists)."""
-    try:
-        from ictops.notify.events import notify_plan
+def _notify(project, what: str, made, operator: str) -> None:
+    """Tell those concerned of a plan or its approval (if inventory/notify.yaml exists).
 
-        changes = sorted(h for h, items in made.hosts.items() if any(i["status"] == "changed" for i in items))
-        notify_plan(project, {"plan_id": made.id, "playbook": made.playbook, "hosts": hosts,
-                              "changes": changes, "run_id": made.id.removeprefix("plan-")},
-                    operator=operator)
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a failed notification does not undo the plan
-        stderr.print(f"warning: plan notification not sent: {escape(str(exc))}")
+    Every outcome is in the audit trail; a channel that failed is also said here."""
+    from ictops.notify.events import notify_approval, notify_plan
+
+    send = notify_plan if what == "plan" else notify_approval
+    for result in send(project, made, operator=operator):
+        if not result.ok:
+            stderr.print(f"warning: {what} notification via {escape(result.channel)} failed: "
+                         f"{escape(result.error)} (recorded in the audit trail)")
 
 
 @click.command("approve")
@@ -206,6 +204,7 @@ def approve(app, plan_id, by, order):
                  summary=f"plan {made.id} of {made.playbook} approved by {approver.name} "
                  f"({approver.position})" + (f", order {order}" if order else ""),
                  data={"plan": made.id, "approver": approver.name, "order": order, **operator.flags})
+    _notify(project, "approve", made, operator.name)
     stdout.print(f"plan {made.id} approved by {escape(approver.name)}; "
                  f"run it: ictops run {made.playbook} --plan {made.id}")
     return int(ExitCode.OK)

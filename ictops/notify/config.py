@@ -24,11 +24,14 @@ channels:
     type: line
     channel_access_token: {env: ICTOPS_LINE_TOKEN}
     to: Cxxxxxxxx                 # user, group or room id (LINE Messaging API push)
+witness:                          # optional: the audit trail's head, kept outside this machine
+  syslog: udp://10.1.0.5:514      # udp:// or tcp://; after every command that wrote to the trail
 ```
 """
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Union
@@ -137,6 +140,32 @@ class LineChannel(_Strict):
         return _http_url(value)
 
 
+class WitnessSettings(_Strict):
+    """Where the trail's head goes after every command that wrote to the trail."""
+
+    syslog: str | None = None
+    timeout: float = Field(5.0, gt=0)
+
+    @field_validator("syslog")
+    @classmethod
+    def _check_syslog(cls, value: str | None) -> str | None:
+        if value is not None:
+            syslog_address(value)
+        return value
+
+
+def syslog_address(url: str) -> tuple[str, str, int]:
+    """(protocol, host, port) of ``udp://host:514`` or ``tcp://host:port``; ValueError if not."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("udp", "tcp") or not parts.hostname:
+        raise ValueError(f"syslog {url!r} must be udp://HOST[:PORT] or tcp://HOST[:PORT]")
+    try:
+        port = parts.port or 514
+    except ValueError:
+        raise ValueError(f"syslog {url!r}: the port must be a number 1-65535") from None
+    return parts.scheme, parts.hostname, port
+
+
 ChannelModel = Union[EmailChannel, WebhookChannel, TelegramChannel, LineChannel, FileChannel]
 CHANNEL_TYPES: dict[str, type[BaseModel]] = {
     "email": EmailChannel,
@@ -153,6 +182,7 @@ class NotifyConfig:
 
     channels: dict[str, ChannelModel]
     source: str = ""
+    witness: WitnessSettings = WitnessSettings()
 
 
 def load_config(path: Path, shown_as: str | None = None) -> NotifyConfig:
@@ -161,12 +191,12 @@ def load_config(path: Path, shown_as: str | None = None) -> NotifyConfig:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise doc.error((), "expected a mapping with a 'channels:' key", NotifyConfigError)
-    unknown = [k for k in data if k != "channels"]
+    unknown = [k for k in data if k not in ("channels", "witness")]
     if unknown:
         raise doc.error(
             (unknown[0],),
-            f"unknown key '{unknown[0]}'{suggest(str(unknown[0]), ['channels'])}; "
-            "the file holds one 'channels:' mapping",
+            f"unknown key '{unknown[0]}'{suggest(str(unknown[0]), ['channels', 'witness'])}; "
+            "the file holds a 'channels:' mapping and an optional 'witness:'",
             NotifyConfigError,
         )
     raw = data.get("channels") or {}
@@ -201,6 +231,13 @@ def load_config(path: Path, shown_as: str | None = None) -> NotifyConfig:
             channels[str(name)] = model.model_validate(spec)  # type: ignore[assignment]
         except ValidationError as exc:
             errors.extend(pydantic_errors(exc, model, doc, where, what, NotifyConfigError))
+    witness = WitnessSettings()
+    if data.get("witness") is not None:
+        try:
+            witness = WitnessSettings.model_validate(data["witness"])
+        except ValidationError as exc:
+            errors.extend(pydantic_errors(exc, WitnessSettings, doc, ("witness",), "witness",
+                                          NotifyConfigError))
     if errors:
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
-    return NotifyConfig(channels=channels, source=doc.file)
+    return NotifyConfig(channels=channels, source=doc.file, witness=witness)

@@ -4,107 +4,20 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import logging
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from ictops.notify import Notifier
 
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller", reason="pip install aiosmtpd")
-from aiosmtpd.smtp import AuthResult  # noqa: E402
+from .conftest import LOOPBACK, SMTP_PASSWORD, Inbox, free_port
 
-LOOPBACK = "127.0.0.1"
 SUBJECT = "แจ้งผลการสำรองข้อมูลประจำคืน สพป.ตัวอย่าง เขต 1"
 TEXT = "ดำเนินงานเสร็จสิ้น: สำเร็จ 25 รายการ ไม่สำเร็จ 1 รายการ (sw-ban-nong-1 ติดต่อไม่ได้)"
-SMTP_PASSWORD = "smtp-Secret-4821"
 BOT_TOKEN = "123456:TOKEN-abcdef"
 LINE_TOKEN = "line-Token-99"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((LOOPBACK, 0))
-        return int(s.getsockname()[1])
-
-
-class _Inbox:
-    """aiosmtpd handler keeping every message and login it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-        self.logins: list[tuple[str, str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-    def authenticate(
-        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
-    ) -> AuthResult:
-        login, password = data.login.decode(), data.password.decode()
-        self.logins.append((login, password))
-        return AuthResult(success=password == SMTP_PASSWORD)
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, _Inbox]]:
-    inbox = _Inbox()
-    port = _free_port()
-    controller = aiosmtpd_controller.Controller(
-        inbox,
-        hostname=LOOPBACK,
-        port=port,
-        authenticator=inbox.authenticate,
-        auth_require_tls=False,
-        ready_timeout=30,
-    )
-    controller.start()
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
-
-
-class _Hook(BaseHTTPRequestHandler):
-    received: list[dict[str, Any]]
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server naming
-        length = int(self.headers.get("Content-Length", "0"))
-        body = json.loads(self.rfile.read(length).decode("utf-8"))
-        self.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
-        if "fail" in self.path:  # an API that echoes the request path, token included
-            self.send_response(401)
-            self.end_headers()
-            self.wfile.write(f"unauthorized for {self.path}".encode())
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"ok": true}')
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def webhook_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    received: list[dict[str, Any]] = []
-    handler = type("Hook", (_Hook,), {"received": received})
-    server = ThreadingHTTPServer((LOOPBACK, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOOPBACK}:{server.server_address[1]}", received
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def _project(tmp_path: Path, yaml_text: str) -> Path:
@@ -115,7 +28,7 @@ def _project(tmp_path: Path, yaml_text: str) -> Path:
 
 def test_email_and_webhook_deliver_thai(
     tmp_path: Path,
-    smtp_server: tuple[int, _Inbox],
+    smtp_server: tuple[int, Inbox],
     webhook_server: tuple[str, list[dict[str, Any]]],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -172,7 +85,7 @@ def test_dead_channel_fails_alone(
     tmp_path: Path, webhook_server: tuple[str, list[dict[str, Any]]]
 ) -> None:
     url, received = webhook_server
-    dead_smtp, dead_http = _free_port(), _free_port()  # nothing listens there
+    dead_smtp, dead_http = free_port(), free_port()  # nothing listens there
     notify_file = _project(
         tmp_path,
         f"""
@@ -254,3 +167,29 @@ channels:
         "to": "U1234",
         "messages": [{"type": "text", "text": f"{SUBJECT}\n\n{TEXT}"}],
     }
+
+
+def test_trail_head_to_syslog_over_tcp_and_udp(tmp_path: Path, syslog_server) -> None:
+    from ictops.audit.trail import AuditTrail
+    from ictops.audit.witness import trail_head
+    from ictops.notify.witness import announce_head
+    from ictops.project import Project
+
+    project_file = _project(tmp_path, f"witness:\n  syslog: {syslog_server.tcp_url}\nchannels: {{}}\n")
+    project = Project.at(project_file.parent.parent)
+    assert announce_head(project, None) is None and syslog_server.lines == []  # no trail: nothing
+    with AuditTrail.in_state(project.state_dir) as trail:
+        trail.append(action="cmd", status="ok")
+    head = trail_head(project.state_dir / "audit" / "trail.jsonl")
+    assert announce_head(project, head) is None and syslog_server.lines == []  # it did not move
+    assert announce_head(project, None) is None
+    (line,) = syslog_server.wait_for(1)
+    assert line.endswith(f"{head.line()} project={project.root}")
+    project_file.write_text(f"witness:\n  syslog: {syslog_server.udp_url}\nchannels: {{}}\n")
+    assert announce_head(project, None) is None
+    assert syslog_server.wait_for(2)[1].endswith(f"{head.line()} project={project.root}")
+    # a syslog server that is not there: a warning to show, never an exception
+    project_file.write_text(f"witness:\n  syslog: tcp://{LOOPBACK}:{free_port()}\n  timeout: 2\n"
+                            "channels: {}\n")
+    warning = announce_head(project, None)
+    assert warning and warning.startswith(f"trail head (seq 1) not sent: syslog tcp://{LOOPBACK}:")

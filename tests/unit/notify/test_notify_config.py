@@ -63,6 +63,9 @@ def test_good_file(tmp_path: Path) -> None:
             ["unknown key 'chanels'", "did you mean 'channels'"],
         ),
         (GOOD + "  bad: [\n", 14, ["YAML"]),
+        ("witness:\n  syslog: 10.1.0.5:514\n" + GOOD, 2, ["must be udp://HOST[:PORT] or tcp://"]),
+        ("witness:\n  syslg: udp://10.1.0.5\n" + GOOD, 2, ["unknown key 'syslg'", "did you mean 'syslog'"]),
+        ("witnes:\n  syslog: udp://h\n" + GOOD, 1, ["unknown key 'witnes'", "did you mean 'witness'"]),
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: list[str]) -> None:
@@ -73,6 +76,12 @@ def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, words: 
     matching = [m for m in str(info.value).splitlines() if m.startswith(prefix)]
     assert matching, str(info.value)
     assert all(word in matching[0] for word in words), matching[0]
+
+
+def test_witness_syslog_setting(tmp_path: Path) -> None:
+    config = load_config(_write(tmp_path, "witness:\n  syslog: tcp://10.1.0.5:1514\n" + GOOD))
+    assert config.witness.syslog == "tcp://10.1.0.5:1514" and config.witness.timeout == 5.0
+    assert load_config(_write(tmp_path, GOOD)).witness.syslog is None
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:

@@ -7,8 +7,13 @@ import json
 from email import policy
 from pathlib import Path
 
-from ictops.audit.recorder import trail_path
-from ictops.notify.events import notify_plan, notify_run, run_message
+import pytest
+
+from ictops.audit.recorder import open_trail, trail_path
+from ictops.audit.witness import trail_head
+from ictops.notify import NotifyConfigError
+from ictops.notify.events import notify_approval, notify_plan, notify_run, run_message
+from ictops.playbook.plans import Approval, Plan
 from ictops.project import Project
 
 NOTIFY = """
@@ -56,14 +61,66 @@ def test_run_notification_on_every_channel_and_in_the_trail(tmp_path: Path) -> N
     assert all(r["run_id"] == "R9" and r["operator"] == "somchai" for r in recs)
 
 
-def test_plan_notification(tmp_path: Path) -> None:
+def _plan(**kw) -> Plan:
+    hosts = {
+        "srv-1": [{"step": 5, "name": "Patch", "action": "cmd", "status": "changed",
+                   "message": "3 packages"}],
+        "srv-2": [{"step": 5, "name": "Patch", "action": "cmd", "status": "ok", "message": "none"}],
+    }
+    fields = dict(id="plan-R7", playbook="playbooks/patch.yaml", name="Patch", process=2, limit=None,
+                  files={}, inventory={}, planned_by="somchai", planned_at="2026-11-30T21:59:00Z",
+                  hosts=hosts, would_change=1)
+    return Plan(**{**fields, **kw})
+
+
+def test_plan_notification_lists_what_would_change_and_the_trail_head(tmp_path: Path) -> None:
     project = _project(tmp_path, "channels:\n  o: {type: file, format: txt}\n")
-    results = notify_plan(project, {"plan_id": "P1", "playbook": "patch", "hosts": 5, "changes": 2,
-                                    "by_host": {"srv-1": "3 packages"}})
+    with open_trail(project, "R0", "somchai") as trail:
+        trail.append(action="backup", status="ok", host="sw-1")
+    head = trail_head(trail_path(project))
+    results = notify_plan(project, _plan(), operator="somchai")
     assert [r.ok for r in results] == [True]
     (txt,) = (tmp_path / "state" / "outbox").glob("*.txt")
     text = txt.read_text()
-    assert "ictops approve P1" in text and "srv-1: 3 packages" in text and "รอการอนุมัติ" in text
+    assert "ictops approve plan-R7" in text and "- srv-1: Patch: 3 packages" in text
+    assert "จะมีการเปลี่ยนแปลง 1 เครื่อง จากที่เลือกไว้ 2 เครื่อง" in text and "srv-2" not in text
+    assert text.rstrip().splitlines()[-2] == head.line()  # the witness, seq 1
+    rec = json.loads(trail_path(project).read_text().splitlines()[-1])
+    assert (rec["action"], rec["status"], rec["run_id"], rec["process"], rec["step"]) == (
+        "notify.plan", "ok", "R7", 2, 4)
+    assert rec["data"] == {"channel": "o", "type": "file", "plan": "plan-R7",
+                           "witness_seq": 1, "witness_hash": head.hash}
+
+
+def test_approval_notification(tmp_path: Path) -> None:
+    project = _project(tmp_path, "channels:\n  o: {type: file, format: txt}\n")
+    plan = _plan(approval=Approval(by="นายวิเชียร", position="ผู้อำนวยการ", at="2026-12-01T02:00:00Z",
+                                   order="ที่ 12/2570"))
+    assert [r.ok for r in notify_approval(project, plan)] == [True]
+    (txt,) = (tmp_path / "state" / "outbox").glob("*.txt")
+    text = txt.read_text()
+    assert "อนุมัติแผนงาน playbooks/patch.yaml แล้ว" in text
+    assert "ได้รับอนุมัติโดย นายวิเชียร (ผู้อำนวยการ) ตามคำสั่ง/หนังสือ ที่ 12/2570" in text
+    assert "เมื่อ 1 ธ.ค. 2569 09:00 น." in text and "ictops run playbooks/patch.yaml --plan plan-R7" in text
+
+
+def test_a_message_that_cannot_be_built_is_recorded_as_failed(tmp_path: Path) -> None:
+    project = _project(tmp_path, "channels:\n  o: {type: file, format: txt}\n")
+    results = notify_approval(project, _plan())  # not approved: the message cannot say by whom
+    assert [(r.ok, r.channel) for r in results] == [(False, "-")]
+    assert "message not built: ValueError: plan plan-R7 is not approved" in results[0].error
+    (rec,) = [json.loads(x) for x in trail_path(project).read_text().splitlines()]
+    assert (rec["action"], rec["status"]) == ("notify.approve", "failed")
+    assert "not approved" in rec["data"]["reason"] and not (tmp_path / "state" / "outbox").exists()
+
+
+def test_a_broken_notify_file_is_recorded_then_refused(tmp_path: Path) -> None:
+    project = _project(tmp_path, "channels:\n  o: {type: fax}\n")
+    with pytest.raises(NotifyConfigError, match="unknown type 'fax'"):
+        notify_plan(project, _plan())
+    (rec,) = [json.loads(x) for x in trail_path(project).read_text().splitlines()]
+    assert (rec["action"], rec["status"]) == ("notify.plan", "failed")
+    assert "unknown type 'fax'" in rec["summary"]
 
 
 def test_all_succeeded_wording() -> None:
