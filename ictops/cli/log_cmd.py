@@ -81,9 +81,9 @@ def verify_cmd(app, key_file, witness_files, as_json):
     if report.problems:
         first = report.problems[0]
         stdout.print(f"[bold red]{escape(shown)}: TAMPERED or damaged[/]: first bad record at "
-                     f"{escape(str(first))}")
+                     f"{escape(str(first))}", soft_wrap=True)
         for problem in report.problems[1:MAX_PROBLEMS_SHOWN]:
-            stdout.print(f"  also {escape(str(problem))}")
+            stdout.print(f"  also {escape(str(problem))}", soft_wrap=True)
         hidden = len(report.problems) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
             stdout.print(f"  ... and {hidden} more problem(s)")
@@ -92,11 +92,11 @@ def verify_cmd(app, key_file, witness_files, as_json):
         stdout.print(f"[yellow]line {torn.line}: torn last line ({torn.bytes} bytes), left by a crash "
                      "mid-write; the chain before it is intact, the next run records the recovery[/]")
     for note in report.notes:
-        stdout.print(f"note: {escape(note)}")
+        stdout.print(f"note: {escape(note)}", soft_wrap=True)
     for agreed in report.witnessed:
-        stdout.print(f"witness agrees: {escape(agreed)}")
+        stdout.print(f"witness agrees: {escape(agreed)}", soft_wrap=True)
     text = report.summary().replace(str(report.path), shown, 1)
-    stdout.print(f"[green]{escape(text)}[/]")
+    stdout.print(f"[green]{escape(text)}[/]", soft_wrap=True)
     if not key:
         stdout.print("no HMAC key configured: the chain catches edits, not a consistent rewrite "
                      "(docs/audit-trail.md, 'HMAC key')")
