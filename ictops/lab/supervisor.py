@@ -21,9 +21,9 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
+from ictops import clock
 from ictops.lab import boot
 from ictops.lab.boot import RootedServer
 
@@ -53,8 +53,7 @@ def server_fault(faults_dir: Path, name: str) -> str | None:
 
 
 def _log(message: str) -> None:
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    print(f"{stamp} {message}", flush=True)
+    print(f"{clock.stamp()} {message}", flush=True)
 
 
 class Supervisor:
