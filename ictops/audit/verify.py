@@ -27,9 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ictops.audit.record import (
-    EVENT,
     GENESIS,
-    KEY_ON,
     RECOVERED,
     ZERO_HASH,
     is_record,
@@ -37,6 +35,7 @@ from ictops.audit.record import (
     record_hash,
     record_hmac,
 )
+from ictops.audit.signing import Signing
 from ictops.audit.witness import Head
 
 
@@ -77,6 +76,9 @@ class VerifyReport:
     head_checked: bool = False
     signed_from: int | None = None  # seq of the first signed record (key given)
     witnessed: list[str] = field(default_factory=list)  # witnesses the trail agrees with
+
+    def problem(self, line: int, seq: int | None, what: str) -> None:
+        self.problems.append(Problem(line, seq, what))
 
     @property
     def ok(self) -> bool:
@@ -175,7 +177,7 @@ def verify(
     claimed = _claimed_torn(lines, parsed)
     prev_rec: dict[str, Any] | None = None
     pending: list[int] = []  # unparseable, unclaimed lines since the last record
-    signing = _Signing(key)
+    signing = Signing(key)
 
     for i, raw in enumerate(lines):
         line_no = i + 1
@@ -225,58 +227,6 @@ def verify(
     for source, head in witnesses:
         _check_witness(report, source, head, lines, parsed, genesis, archive_dir)
     return report
-
-
-class _Signing:
-    """With a key: every record signed, but for unsigned runs pinned by a signed key_on event."""
-
-    def __init__(self, key: bytes | None):
-        self.key = key
-        self.unsigned: list[tuple[int, int]] = []  # (line, seq) of the current unsigned run
-
-    def see(self, report: VerifyReport, rec: dict[str, Any], line_no: int) -> None:
-        if self.key is None:
-            return
-        seq, mac = rec["seq"], rec.get("hmac")
-        if not mac:
-            self.unsigned.append((line_no, seq))
-            return
-        if not hmac_lib.compare_digest(str(mac), record_hmac(rec, self.key)):
-            report.problems.append(Problem(line_no, seq, "HMAC mismatch: record forged or edited (or wrong key)"))
-            return
-        if self.unsigned:
-            first_line, first_seq = self.unsigned[0]
-            last_seq = self.unsigned[-1][1]
-            through = (rec.get("data") or {}).get("unsigned_through_seq")
-            if rec.get("kind") == EVENT and rec.get("action") == KEY_ON and through == last_seq:
-                report.notes.append(
-                    f"seq {first_seq}-{last_seq} were written before the HMAC key was turned on; "
-                    f"the signed switch-over at seq {seq} pins them (chain checked, not HMAC)"
-                )
-            else:
-                report.problems.append(Problem(
-                    first_line, first_seq,
-                    f"record has no HMAC although seq {seq} after it is signed and no switch-over "
-                    "(audit.key_on) accounts for it: written without the key, or forged"))
-            self.unsigned = []
-        if report.signed_from is None:
-            report.signed_from = seq
-
-    def finish(self, report: VerifyReport) -> None:
-        if self.key is None or not self.unsigned:
-            return
-        first_line, first_seq = self.unsigned[0]
-        if report.signed_from is None:
-            report.notes.append(
-                f"none of the {len(self.unsigned)} record(s) is signed: the HMAC key was turned on "
-                "after them; the next record written records the switch-over (audit.key_on) and "
-                "signs from then on"
-            )
-            return
-        report.problems.append(Problem(
-            first_line, first_seq,
-            f"record(s) seq {first_seq}-{self.unsigned[-1][1]} at the end have no HMAC although the "
-            f"trail is signed from seq {report.signed_from}: written without the key, or forged"))
 
 
 def _check_record(
