@@ -70,6 +70,8 @@ def report(app, run_id, since, until, lang, fmt, out_dir, as_json):
         base = Path(out_dir) / base.name
     written = write_report(data, base, lang=lang, formats=(fmt,))
     path = written[0]
+    head = data.trail_head
+    witness = {"witness_seq": head.seq, "witness_hash": head.hash} if head else {}
     record_event(
         project, run_id=run_id or new_run_id(), operator=operator.name, process=REPORT_PROCESS,
         step=REPORT_STEP, action="report.write", status="ok",
@@ -77,14 +79,20 @@ def report(app, run_id, since, until, lang, fmt, out_dir, as_json):
         f"{data.totals.total} action(s), {len(data.failures)} failure(s)",
         data={"file": project.relative(path), "run": run_id,
               "since": since and clock.stamp(since), "until": until and clock.stamp(until),
-              **operator.flags},
+              **witness, **operator.flags},
     )
+    notes = list(data.extra.get("notes") or [])
     if as_json:
         print_json({"path": str(path), "format": fmt, "lang": lang, "actions": data.totals.total,
-                    "failures": len(data.failures)})
+                    "failures": len(data.failures), "hosts": data.host_count,
+                    "fleet_score": data.scores.fleet if data.scores else None,
+                    "trail_head": data.trail_head.to_dict() if data.trail_head else None,
+                    "notes": notes})
         return int(ExitCode.OK)
     if note:
         stderr.print(escape(note))
+    for text in notes:
+        stderr.print(f"note: {escape(text)}", soft_wrap=True)
     if data.totals.total == 0:
         stderr.print("note: no audit records in this period; the report shows backups and "
                      "compliance only")

@@ -58,6 +58,22 @@ class RuleResult:
         }
 
 
+def weighted_score(verdicts: Iterable[tuple[Verdict, Severity]]) -> float | None:
+    """The score of a host's results (docs/rules.md): severity-weighted share of PASS, a WARN
+    counting half; N/A and ERROR are not scored. None when nothing was scored."""
+    earned = total = 0.0
+    for status, severity in verdicts:
+        weight = severity.weight
+        if status == Verdict.PASS:
+            earned += weight
+        elif status == Verdict.WARN:
+            earned += weight / 2
+        elif status != Verdict.FAIL:
+            continue  # N/A and ERROR are not scored (ERROR is reported apart)
+        total += weight
+    return round(100 * earned / total, 1) if total else None
+
+
 @dataclass(frozen=True)
 class HostCompliance:
     """Every rule of a pack on one host, with the host's score."""
@@ -76,17 +92,7 @@ class HostCompliance:
     @property
     def score(self) -> float | None:
         """0-100: severity-weighted share of passed rules, a WARN counting half (docs/rules.md)."""
-        earned = total = 0.0
-        for result in self.results:
-            weight = result.severity.weight
-            if result.status == Verdict.PASS:
-                earned += weight
-            elif result.status == Verdict.WARN:
-                earned += weight / 2
-            elif result.status != Verdict.FAIL:
-                continue  # N/A and ERROR are not scored (ERROR is reported apart)
-            total += weight
-        return round(100 * earned / total, 1) if total else None
+        return weighted_score((r.status, r.severity) for r in self.results)
 
     def failed(self, at_least: Severity = Severity.INFO) -> list[RuleResult]:
         return [

@@ -106,13 +106,20 @@ class BackupEvidence:
         return reason if isinstance(reason, str) else None
 
     def taken_at(self) -> datetime | None:
-        value = self.meta().get("taken_at")
-        if not isinstance(value, str):
-            return None
-        try:
-            return clock.parse_stored(value)
-        except ValueError:
-            return None
+        """When the host was last backed up successfully, changed or not: the store's status
+        file (a switch that never changes is still backed up every night), else when its
+        backup last changed (meta.json ``taken_at``)."""
+        from ictops.backup.store import BackupStore
+
+        name = str(self.meta().get("host") or self.host_dir.name)
+        seen = (BackupStore(self.host_dir.parent.parent).status().get(name) or {}).get("last_seen")
+        for value in (seen, self.meta().get("taken_at")):
+            if isinstance(value, str):
+                try:
+                    return clock.parse_stored(value)
+                except ValueError:
+                    continue
+        return None
 
     def backup_age_days(self) -> float | None:
         taken = self.taken_at()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from ictops.report.fonts import FontMissingError, find_thai_font
 from ictops.report.model import (
     BackupFreshness,
-    ComplianceScore,
     Failure,
+    FailureGroup,
     PendingPatches,
     ReportData,
     RunSummary,
+    Signer,
     StatusCounts,
     StepSummary,
 )
@@ -18,13 +19,14 @@ from ictops.report.render import render_html, write_html, write_report
 
 __all__ = [
     "BackupFreshness",
-    "ComplianceScore",
     "Failure",
+    "FailureGroup",
     "FontMissingError",
     "PdfError",
     "PendingPatches",
     "ReportData",
     "RunSummary",
+    "Signer",
     "StatusCounts",
     "StepSummary",
     "find_chromium",

@@ -1,22 +1,22 @@
-"""Gather the director's report from the project's state: the trail, audits, backups.
+"""Gather the director's report from the project's state: the trail, audits, backups, team.
 
 - actions and events: the audit trail, filtered by run or by time (``ictops.audit.show``);
 - process and step names: the work manual (the office's catalogue or the built-in one);
-- compliance scores and their trend: ``state/compliance/*.json``, one file per audit run
-  (``{"time", "hosts": {host: {"score", "results": [{"rule", "status", ...}]}}}``, as
-  ictops.actions.audit saves it, or ``"hosts": [{"host", ...}]`` as ``ictops audit --json``
-  prints it); unreadable files are skipped;
-- pending patches: the latest result of rule LNX-PATCH-01 on each server;
-- backup freshness: ``state/backups/<site>/<host>/meta.json``.
+- compliance scores: each host's latest result for each rule (ictops.report.scores);
+- pending patches and backup freshness: ictops.report.sources;
+- the office, the reporter and the director: inventory/team.yaml (the office falls back to
+  ``data.office`` of inventory/defaults.yaml only when there is no team file);
+- the witness: the trail's head when the report was made.
+
+Anything that could not be read is said in ``ReportData.extra["notes"]`` for the command to
+show, and never stops the report.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
-import logging
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,89 +27,12 @@ from ictops.audit.record import ACTION, EVENT
 from ictops.audit.recorder import trail_path
 from ictops.audit.team import load_team
 from ictops.audit.witness import trail_head
+from ictops.errors import IctopsError
 from ictops.project import Project
-from ictops.report.model import ReportData
-from ictops.report.sources import backups_from_store
+from ictops.report.model import ReportData, Signer
+from ictops.report.scores import compliance_scores
+from ictops.report.sources import backups_from_store, patch_states
 from ictops.settings import load_settings
-
-log = logging.getLogger("ictops.report")
-
-PATCH_RULE = "LNX-PATCH-01"
-_TIME_KEYS = ("time", "finished", "generated_at", "started", "date")
-
-
-@dataclass(frozen=True)
-class Compliance:
-    """Compliance history read from state/compliance."""
-
-    scores: dict[str, list[tuple[dt.date, float]]]
-    patches: list[dict[str, Any]]
-
-
-def _file_time(doc: dict[str, Any], path: Path) -> dt.datetime:
-    for key in _TIME_KEYS:
-        value = doc.get(key) or (doc.get("summary") or {}).get(key)
-        if isinstance(value, str):
-            try:
-                return clock.parse_stored(value)
-            except ValueError:
-                continue
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, clock.UTC)
-
-
-def _pending_count(result: dict[str, Any]) -> int:
-    for text in (result.get("evidence"), result.get("message")):
-        found = re.search(r"\d+", str(text or ""))
-        if found:
-            return int(found.group())
-    return 1  # failed, count unknown: at least one
-
-
-def compliance_history(
-    state_dir: Path, until: dt.datetime | None = None,
-) -> Compliance:
-    """Scores per host (one point per audit day, the last of the day) and pending patches."""
-    folder = state_dir / "compliance"
-    points: dict[str, dict[dt.date, tuple[dt.datetime, float]]] = {}
-    latest_patch: dict[str, tuple[dt.datetime, dict[str, Any]]] = {}
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            hosts = doc.get("hosts") if isinstance(doc, dict) else None
-            if isinstance(hosts, dict):  # the saved audit: {host: {score, results...}}
-                hosts = [{**v, "host": k} for k, v in hosts.items() if isinstance(v, dict)]
-            if not isinstance(hosts, list):
-                raise TypeError("no 'hosts' mapping or list")
-            when = _file_time(doc, path)
-        except (OSError, ValueError, TypeError, AttributeError) as exc:
-            log.warning("report: skipping %s (%s)", path, exc)
-            continue
-        if until is not None and when > until:
-            continue
-        day = clock.local(when).date()
-        for entry in hosts:
-            if not isinstance(entry, dict) or not entry.get("host"):
-                continue
-            host = str(entry["host"])
-            score = entry.get("score")
-            if isinstance(score, (int, float)):
-                known = points.setdefault(host, {}).get(day)
-                if known is None or known[0] <= when:
-                    points[host][day] = (when, float(score))
-            for result in entry.get("results") or []:
-                newer = host not in latest_patch or latest_patch[host][0] <= when
-                if isinstance(result, dict) and result.get("rule") == PATCH_RULE and newer:
-                    latest_patch[host] = (when, result)
-    scores = {h: sorted((d, s) for d, (_, s) in days.items()) for h, days in points.items()}
-    patches = []
-    for host, (_, result) in sorted(latest_patch.items()):
-        status = str(result.get("status", "")).lower()
-        if status in ("fail", "failed"):
-            count = _pending_count(result)
-            patches.append({"host": host, "count": count, "security": count})
-        elif status in ("pass", "passed", "warn"):
-            patches.append({"host": host, "count": 0, "security": 0})
-    return Compliance(scores, patches)
 
 
 def trail_records(
@@ -124,28 +47,55 @@ def trail_records(
     ]
 
 
-def office_name(project: Project) -> str:
-    """The office: ``data.office`` of inventory/defaults.yaml, else the team file's."""
-    office = load_settings(project).office
-    if office:
-        return office
+def _team(project: Project, notes: list[str]):
     try:
-        team = load_team(project)
-    except Exception:  # noqa: BLE001 - a broken team file must not stop the report
-        team = None
-    return team.office if team else ""
+        return load_team(project)
+    except IctopsError as exc:
+        notes.append(f"the team file cannot be read, so the report names no team: {exc}")
+        return None
 
 
-def reporter_name(project: Project, operator: str) -> str:
+def office_name(project: Project, notes: list[str] | None = None) -> str:
+    """The office: the team file's (one name everywhere); defaults.yaml data.office without one.
+    A data.office that disagrees with the team file is said in ``notes``."""
+    notes = [] if notes is None else notes
+    team = _team(project, notes)
+    configured = load_settings(project).office or ""
+    if team is None:
+        return configured
+    if configured and configured != team.office:
+        notes.append(f"inventory/defaults.yaml data.office ({configured}) differs from "
+                     f"{team.file} office ({team.office}); the report uses the team file's: "
+                     "remove data.office or make them agree")
+    return team.office
+
+
+def signers(team, operator: str) -> tuple[Signer, Signer]:
+    """(reporter, director): the operator as the team names them; the first approver."""
+    reporter, director = Signer(operator), Signer()
+    if team is None:
+        return reporter, director
+    for member in team.members:
+        if operator in (member.username, member.name):
+            reporter = Signer(member.name, member.position or "")
+    if team.approvers:
+        first = team.approvers[0]
+        director = Signer(first.name, first.position)
+    else:
+        director = Signer(team.appointment.signed_by)
+    return reporter, director
+
+
+def _inventory(project: Project, notes: list[str]) -> tuple[list[str], list[str]]:
+    """(every host, the servers) of the inventory; empty with a note when it cannot be read."""
+    from ictops.inventory import load_inventory
+
     try:
-        team = load_team(project)
-    except Exception:  # noqa: BLE001
-        team = None
-    if team:
-        for member in team.members:
-            if operator in (member.username, member.name):
-                return member.name
-    return operator
+        hosts = list(load_inventory(project.inventory_dir, project.root).hosts.values())
+    except IctopsError as exc:
+        notes.append(f"the inventory cannot be read, so hosts never backed up are not listed: {exc}")
+        return [], []
+    return [h.name for h in hosts], [h.name for h in hosts if h.is_server]
 
 
 def collect_report(
@@ -155,22 +105,27 @@ def collect_report(
 ) -> ReportData:
     """The ReportData of a run (``run``) or a period (``since``/``until``)."""
     now = now or clock.now()
+    notes: list[str] = []
     records = trail_records(project, run=run, since=since, until=until)
-    history = compliance_history(project.state_dir, until)
+    scores = compliance_scores(project.state_dir, until)
     catalogue = load_catalogue(project)
-    process_names = {p.number: p.name(lang) for p in catalogue.processes}
-    step_names = {(p.number, s.number): s.name(lang) for p in catalogue.processes for s in p.steps}
+    team = _team(project, notes)
+    hosts, servers = _inventory(project, notes)
+    reporter, director = signers(team, operator)
     period = None
     if since or until:
         start = clock.local(since if since else records[0]["time"] if records else now).date()
-        end = clock.local(until or now).date()
-        period = (start, end)
-    return ReportData.from_records(
-        records, history.scores, backups_from_store(project.backups_dir), history.patches,
-        office=office_name(project), period=period, now=now,
-        reporter=reporter_name(project, operator), process_names=process_names,
-        step_names=step_names, trail_head=trail_head(trail_path(project)),
+        period = (start, clock.local(until or now).date())
+    data = ReportData.from_records(
+        records, scores, backups_from_store(project.backups_dir, hosts),
+        patch_states(scores, servers, lang),
+        office=office_name(project, notes), period=period, now=now,
+        reporter=reporter, director=director,
+        process_names={p.number: p.name(lang) for p in catalogue.processes},
+        step_names={(p.number, s.number): s.name(lang) for p in catalogue.processes for s in p.steps},
+        trail_head=trail_head(trail_path(project)),
     )
+    return dataclasses.replace(data, extra={"notes": notes})
 
 
 def report_base(
@@ -181,4 +136,3 @@ def report_base(
     tag = run or (f"since-{clock.local(since).date().isoformat()}" if since else "all")
     tag = re.sub(r"[^A-Za-z0-9._-]+", "_", tag)
     return project.state_dir / "reports" / f"{day}-{tag}"
-

@@ -62,6 +62,51 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "legend": "สำเร็จ = ตรวจแล้วถูกต้อง ไม่ต้องแก้ไข; เปลี่ยนแปลง = ดำเนินการแก้ไขหรือติดตั้งสำเร็จ",
         "more_failures": "และรายการอื่นอีก",
         "runs_hidden": "รอบการทำงานมีจำนวนมาก แสดงเฉพาะจำนวนรวม",
+        "process_n": "กระบวนการที่ {n}",
+        "step_n": "ขั้นตอนที่ {n}",
+        "place": "กระบวนการที่ {p} ขั้นตอนที่ {s}",
+        "problem": "ปัญหาที่พบ",
+        "where_hosts": "เครื่องที่เกิด",
+        "todo": "สิ่งที่ควรทำ",
+        "times": "{n} ครั้ง",
+        "n_hosts": "{n} เครื่อง",
+        "in_places": "ใน",
+        "failures_note": "ข้อความจากระบบ (ภาษาอังกฤษ) ของแต่ละรายการอยู่ในภาคผนวกท้ายรายงาน",
+        "appendix": "ภาคผนวก: ข้อความจากระบบของรายการที่ไม่สำเร็จ",
+        "appendix_note": "ข้อความตามที่ระบบหรืออุปกรณ์รายงาน สำหรับผู้ดูแลระบบใช้ตรวจสอบ",
+        "message": "ข้อความจากระบบ",
+        "work": "งาน",
+        "from_audits": "จากการตรวจครั้งที่",
+        "sources": "ที่มาของคะแนน",
+        "sources_note": "คะแนนของแต่ละเครื่องคิดจากผลล่าสุดของทุกกฎในชุดกฎ "
+        "การตรวจเฉพาะบางกฎจึงเปลี่ยนเฉพาะผลของกฎนั้น",
+        "audit_n": "ครั้งที่ {n}",
+        "pack": "ชุดกฎ {pack}",
+        "all_rules": "ครบทุกกฎ ({n} กฎ)",
+        "some_rules": "เฉพาะกฎ {rules}",
+        "mode_backup": "จากข้อมูลสำรอง",
+        "mode_live": "ตรวจกับเครื่องโดยตรง",
+        "mode_backup+live-rules": "จากข้อมูลสำรอง และตรวจกับเครื่องโดยตรงบางกฎ",
+        "mode_files": "จากไฟล์ค่าตั้งที่ส่งมาตรวจ",
+        "unknown": "ไม่ทราบ",
+        "no_scored_rules": "ไม่มีกฎที่นำมาคิดคะแนนได้",
+        "last_failure": "สำรองไม่สำเร็จครั้งล่าสุด",
+        "state": "สถานะ",
+        "checked": "ตรวจเมื่อ",
+        "patch_none": "ไม่มีค้าง",
+        "patch_pending": "ค้าง {n} รายการ",
+        "patch_pending_some": "มีค้าง (ไม่ทราบจำนวน)",
+        "conclusion": "สรุปและข้อเสนอ",
+        "c_work": "ในช่วงเวลานี้มีการดำเนินงาน {total} รายการ บนเครื่อง {hosts} เครื่อง "
+        "สำเร็จ {good} รายการ ไม่สำเร็จ {bad} รายการ",
+        "c_top_failure": "สาเหตุที่พบมากที่สุดคือ {title} ({n} ครั้ง): {todo}",
+        "c_fleet": "คะแนนความสอดคล้องตามมาตรฐานโดยรวม {score}%",
+        "c_backups_ok": "การสำรองค่าตั้งเป็นปัจจุบันครบทุกเครื่อง ({n} เครื่อง)",
+        "c_backups_stale": "การสำรองค่าตั้งเกินกำหนดหรือยังไม่เคยสำรอง {stale} เครื่อง จาก {n} เครื่อง "
+        "ควรตรวจสอบและสำรองใหม่",
+        "c_patches": "แพตช์ความปลอดภัย: ค้าง {pending} เครื่อง ไม่ทราบสถานะ {unknown} เครื่อง "
+        "จาก {n} เครื่อง",
+        "director_default": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
         "witness": "หลักฐานความครบถ้วนของบันทึกการปฏิบัติงาน ณ เวลาที่จัดทำรายงาน "
         "(ตรวจได้ด้วย ictops log verify --witness ไฟล์รายงานนี้)",
     },
@@ -120,6 +165,51 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "legend": "OK = checked, nothing to change; Changed = a change or install was made",
         "more_failures": "and more:",
         "runs_hidden": "Too many runs to list; only their number is shown",
+        "process_n": "Process {n}",
+        "step_n": "Step {n}",
+        "place": "process {p}, step {s}",
+        "problem": "Problem",
+        "where_hosts": "Hosts",
+        "todo": "What to do",
+        "times": "{n} time(s)",
+        "n_hosts": "{n} host(s)",
+        "in_places": "in",
+        "failures_note": "The system's own message for each failure is in the appendix.",
+        "appendix": "Appendix: the system's messages for the failures",
+        "appendix_note": "As the system or the device reported them, for the administrators.",
+        "message": "System message",
+        "work": "Work",
+        "from_audits": "From audit",
+        "sources": "Where the scores come from",
+        "sources_note": "Each host's score is computed from its latest result for every rule of "
+        "the pack: an audit of some rules changes only those rules' results.",
+        "audit_n": "Audit {n}",
+        "pack": "pack {pack}",
+        "all_rules": "every rule ({n})",
+        "some_rules": "only {rules}",
+        "mode_backup": "from the backups",
+        "mode_live": "on the devices",
+        "mode_backup+live-rules": "from the backups, some rules on the devices",
+        "mode_files": "from configuration files sent in",
+        "unknown": "unknown",
+        "no_scored_rules": "no rule could be scored",
+        "last_failure": "Last failed backup",
+        "state": "State",
+        "checked": "Checked",
+        "patch_none": "none pending",
+        "patch_pending": "{n} pending",
+        "patch_pending_some": "some pending (count unknown)",
+        "conclusion": "Conclusion",
+        "c_work": "In this period {total} actions were carried out on {hosts} hosts: {good} "
+        "succeeded, {bad} failed.",
+        "c_top_failure": "The commonest problem: {title} ({n} times). {todo}",
+        "c_fleet": "Overall compliance score: {score}%.",
+        "c_backups_ok": "Every configuration backup is up to date ({n} hosts).",
+        "c_backups_stale": "{stale} of {n} hosts have an overdue or missing backup: check them "
+        "and back them up.",
+        "c_patches": "Security patches: {pending} servers with pending updates, {unknown} unknown, "
+        "of {n}.",
+        "director_default": "Director of the Educational Service Area Office",
         "witness": "The audit trail as it stood when this report was made "
         "(check it with: ictops log verify --witness this-report)",
     },
@@ -142,34 +232,6 @@ STATUS_LABELS: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-ERROR_KIND_LABELS: Mapping[str, Mapping[str, str]] = {
-    "th": {
-        "unreachable": "ติดต่อเครื่องไม่ได้",
-        "auth_failed": "ยืนยันตัวตนไม่ผ่าน",
-        "hostkey_unknown": "ยังไม่ได้รับรองกุญแจของเครื่อง",
-        "hostkey_changed": "กุญแจของเครื่องเปลี่ยนไป",
-        "timeout": "หมดเวลารอ",
-        "connection_lost": "การเชื่อมต่อขาดระหว่างทำงาน",
-        "command_failed": "คำสั่งทำงานไม่สำเร็จ",
-        "invalid_output": "ผลลัพธ์ผิดปกติ",
-        "config_error": "ข้อมูลเครื่องในบัญชีรายการไม่ถูกต้อง",
-        "internal": "ข้อผิดพลาดภายในโปรแกรม",
-    },
-    "en": {
-        "unreachable": "unreachable",
-        "auth_failed": "authentication failed",
-        "hostkey_unknown": "host key not trusted yet",
-        "hostkey_changed": "host key changed",
-        "timeout": "timed out",
-        "connection_lost": "connection lost",
-        "command_failed": "command failed",
-        "invalid_output": "invalid output",
-        "config_error": "inventory entry unusable",
-        "internal": "internal error",
-    },
-}
-
-
 def check_lang(lang: str) -> str:
     """The language code, or ValueError naming the ones available."""
     if lang not in LANGUAGES:
@@ -184,9 +246,3 @@ def strings(lang: str) -> Mapping[str, str]:
 
 def status_label(lang: str, status: str) -> str:
     return STATUS_LABELS[check_lang(lang)].get(status, status)
-
-
-def error_kind_label(lang: str, kind: str | None) -> str:
-    if not kind:
-        return ""
-    return ERROR_KIND_LABELS[check_lang(lang)].get(kind, kind)

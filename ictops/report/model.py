@@ -1,7 +1,9 @@
 """The director's report as data: frozen dataclasses built from plain inputs.
 
-``ReportData.from_records`` takes audit-trail dicts and plain compliance, backup and patch
-data, so the report does not depend on how those are produced.
+``ReportData.from_records`` takes audit-trail dicts, the compliance scores
+(ictops.report.scores), backup freshness and patch states, so the report does not depend on
+how those are produced. Nothing here guesses: a value that is not known is None, with the
+reason where there is one.
 """
 
 from __future__ import annotations
@@ -9,16 +11,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from ictops import clock
 from ictops.audit.witness import Head
 from ictops.clock import fiscal_year_be
 from ictops.errors import InputError
+from ictops.report.scores import HostScore, Scores
+from ictops.report.wording import BOOKKEEPING
 from ictops.results import Status
 
 STATUS_ORDER = tuple(s.value for s in Status)  # ok, changed, failed, unreachable, skipped
 STALE_BACKUP_DAYS = 7.0
+NO_HOST = ("", "-")  # run-level records: not a host
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,10 @@ class StatusCounts:
     def total(self) -> int:
         return self.ok + self.changed + self.failed + self.unreachable + self.skipped
 
+    @property
+    def bad(self) -> int:
+        return self.failed + self.unreachable
+
     def get(self, status: str) -> int:
         return int(getattr(self, status))
 
@@ -47,6 +56,14 @@ class StatusCounts:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """Who signs the report: a name and a position (either may be unknown: "")."""
+
+    name: str = ""
+    position: str = ""
+
+
+@dataclass(frozen=True)
 class StepSummary:
     """What was done in one step of one process of the work manual."""
 
@@ -56,12 +73,12 @@ class StepSummary:
     step_name: str
     counts: StatusCounts
     hosts: int
-    actions: tuple[str, ...]
+    actions: tuple[str, ...]  # trail action names; the template shows the work they stand for
 
 
 @dataclass(frozen=True)
 class Failure:
-    """One failed or unreachable action, with the reason the officer can act on."""
+    """One failed or unreachable action, with the text the system gave (for the appendix)."""
 
     time: datetime
     run_id: str
@@ -75,53 +92,63 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class FailureGroup:
+    """Failures of one kind: how many, on which hosts, in which steps, from when to when."""
+
+    kind: str | None
+    count: int
+    hosts: tuple[str, ...]
+    places: tuple[tuple[int, int], ...]  # (process, step)
+    first: datetime
+    last: datetime
+
+
+@dataclass(frozen=True)
 class RunSummary:
-    """One run (playbook execution) in the period."""
+    """One run (playbook execution or verb) in the period."""
 
     run_id: str
     operators: tuple[str, ...]
     started: datetime
     ended: datetime
     counts: StatusCounts
-
-
-@dataclass(frozen=True)
-class ComplianceScore:
-    """A host's (or the fleet's) compliance score in percent, with its history, oldest first."""
-
-    host: str
-    score: float
-    trend: tuple[tuple[date, float], ...] = ()
-
-    @property
-    def delta(self) -> float | None:
-        """Change since the previous measurement, None when there is only one."""
-        if len(self.trend) < 2:
-            return None
-        return round(self.trend[-1][1] - self.trend[-2][1], 1)
+    actions: tuple[str, ...] = ()  # trail action names of its work, in order of first record
 
 
 @dataclass(frozen=True)
 class BackupFreshness:
-    """When a host's configuration was last backed up successfully."""
+    """When a host's configuration was last backed up successfully (changed or not)."""
 
     host: str
     last_good: datetime | None
     age_days: float | None
     unsaved_changes: bool | None = None  # switches: running-config differs from startup
+    last_failure_at: datetime | None = None
 
     @property
     def stale(self) -> bool:
         return self.age_days is None or self.age_days > STALE_BACKUP_DAYS
 
+    @property
+    def failing(self) -> bool:
+        """The last attempt failed (after the last good backup, or with none)."""
+        return self.last_failure_at is not None and (
+            self.last_good is None or self.last_failure_at > self.last_good
+        )
+
+
+PatchState = Literal["none", "pending", "unknown"]
+
 
 @dataclass(frozen=True)
 class PendingPatches:
-    """Updates waiting on one server."""
+    """Security updates waiting on one server: none, pending (how many), or unknown (why)."""
 
     host: str
-    count: int
-    security: int
+    state: PatchState
+    count: int | None = None
+    reason: str = ""
+    checked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -138,26 +165,32 @@ class ReportData:
     runs: tuple[RunSummary, ...] = ()
     steps: tuple[StepSummary, ...] = ()
     failures: tuple[Failure, ...] = ()
-    compliance: tuple[ComplianceScore, ...] = ()
-    fleet_compliance: ComplianceScore | None = None
+    failure_groups: tuple[FailureGroup, ...] = ()
+    scores: Scores | None = None
     backups: tuple[BackupFreshness, ...] = ()
     patches: tuple[PendingPatches, ...] = ()
-    reporter: str = ""
+    reporter: Signer = Signer()
+    director: Signer = Signer()
     trail_head: Head | None = None  # the witness: the audit trail's last seq and hash
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def compliance(self) -> tuple[HostScore, ...]:
+        return self.scores.hosts if self.scores else ()
 
     @classmethod
     def from_records(
         cls,
         records: Iterable[Mapping[str, Any]],
-        compliance: Mapping[str, Iterable[tuple[date | str, float]]] | None = None,
+        scores: Scores | None = None,
         backups: Iterable[BackupFreshness | Mapping[str, Any]] | None = None,
-        patches: Iterable[PendingPatches | Mapping[str, Any]] | None = None,
+        patches: Iterable[PendingPatches] | None = None,
         *,
         office: str = "",
         period: tuple[date, date] | None = None,
         now: datetime | None = None,
-        reporter: str = "",
+        reporter: Signer | str = "",
+        director: Signer | None = None,
         process_names: Mapping[int, str] | None = None,
         step_names: Mapping[tuple[int, int], str] | None = None,
         trail_head: Head | None = None,
@@ -165,42 +198,37 @@ class ReportData:
         """Build the report.
 
         - records: audit-trail dicts (time, run_id, operator, process, step, host, action,
-          status, summary, error_kind, duration);
-        - compliance: host -> [(date or ISO date, score 0-100), ...];
-        - backups: BackupFreshness, or dicts {host, taken_at (ISO UTC or None),
-          running_equals_startup (bool or None)}; age is computed against ``now``;
-        - patches: PendingPatches, or dicts {host, count, security};
+          status, summary, error_kind); run bookkeeping (playbook.start/end) counts as no work;
+        - scores: the compliance scores (ictops.report.scores.compliance_scores);
+        - backups: BackupFreshness, or dicts {host, last_good or taken_at (ISO UTC or None),
+          running_equals_startup, last_failure_at}; age is computed against ``now``;
         - period: shown dates; defaults to the span of the records (Bangkok dates).
         """
         now = now or clock.now()
         parsed = [_parse_record(i, r) for i, r in enumerate(records)]
         parsed.sort(key=lambda r: r["time"])
+        work = [r for r in parsed if r["action"] not in BOOKKEEPING]
         if period is None:
-            if parsed:
-                period = (
-                    clock.local(parsed[0]["time"]).date(),
-                    clock.local(parsed[-1]["time"]).date(),
-                )
-            else:
-                today = clock.local(now).date()
-                period = (today, today)
-        fleet, per_host = _compliance(compliance or {})
+            days = [clock.local(r["time"]).date() for r in parsed] or [clock.local(now).date()]
+            period = (days[0], days[-1])
+        failures = tuple(_failure(r) for r in work if Status(r["status"]).is_failure)
         return cls(
             office=office,
             period_from=period[0],
             period_to=period[1],
             fiscal_year_be=fiscal_year_be(period[1]),
             generated_at=now,
-            totals=StatusCounts.of(r["status"] for r in parsed),
-            host_count=len({r["host"] for r in parsed if r["host"]}),
+            totals=StatusCounts.of(r["status"] for r in work),
+            host_count=len({r["host"] for r in work if r["host"] not in NO_HOST}),
             runs=_runs(parsed),
-            steps=_steps(parsed, process_names or {}, step_names or {}),
-            failures=tuple(_failure(r) for r in parsed if Status(r["status"]).is_failure),
-            compliance=per_host,
-            fleet_compliance=fleet,
+            steps=_steps(work, process_names or {}, step_names or {}),
+            failures=failures,
+            failure_groups=_groups(failures),
+            scores=scores,
             backups=tuple(sorted((_backup(b, now) for b in backups or ()), key=lambda b: b.host)),
-            patches=tuple(sorted((_patches(p) for p in patches or ()), key=lambda p: p.host)),
-            reporter=reporter,
+            patches=tuple(sorted(patches or (), key=lambda p: p.host)),
+            reporter=reporter if isinstance(reporter, Signer) else Signer(reporter),
+            director=director or Signer(),
             trail_head=trail_head,
         )
 
@@ -241,7 +269,9 @@ def _runs(records: Sequence[dict[str, Any]]) -> tuple[RunSummary, ...]:
             operators=tuple(sorted({r["operator"] for r in rs if r["operator"]})),
             started=rs[0]["time"],
             ended=rs[-1]["time"],
-            counts=StatusCounts.of(r["status"] for r in rs),
+            counts=StatusCounts.of(r["status"] for r in rs if r["action"] not in BOOKKEEPING),
+            actions=tuple(dict.fromkeys(r["action"] for r in rs
+                                        if r["action"] and r["action"] not in BOOKKEEPING)),
         )
         for run_id, rs in grouped.items()
     ]
@@ -263,7 +293,7 @@ def _steps(
             process_name=process_names.get(process, ""),
             step_name=step_names.get((process, step), ""),
             counts=StatusCounts.of(r["status"] for r in rs),
-            hosts=len({r["host"] for r in rs if r["host"]}),
+            hosts=len({r["host"] for r in rs if r["host"] not in NO_HOST}),
             actions=tuple(sorted({r["action"] for r in rs if r["action"]})),
         )
         for (process, step), rs in sorted(grouped.items())
@@ -272,50 +302,42 @@ def _steps(
 
 def _failure(r: dict[str, Any]) -> Failure:
     return Failure(
-        time=r["time"],
-        run_id=r["run_id"],
-        host=r["host"],
-        process=r["process"],
-        step=r["step"],
-        action=r["action"],
-        status=r["status"],
-        error_kind=r["error_kind"],
+        time=r["time"], run_id=r["run_id"], host=r["host"], process=r["process"],
+        step=r["step"], action=r["action"], status=r["status"],
+        error_kind=r["error_kind"] or ("unreachable" if r["status"] == "unreachable" else None),
         reason=r["summary"],
     )
 
 
-def _as_date(value: date | str) -> date:
-    if isinstance(value, datetime):
-        return clock.local(value).date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def _groups(failures: Sequence[Failure]) -> tuple[FailureGroup, ...]:
+    """Failures by kind, the commonest first."""
+    grouped: dict[str | None, list[Failure]] = defaultdict(list)
+    for f in failures:
+        grouped[f.error_kind].append(f)
+    groups = [
+        FailureGroup(
+            kind=kind,
+            count=len(fs),
+            hosts=tuple(sorted({f.host for f in fs if f.host not in NO_HOST})),
+            places=tuple(sorted({(f.process, f.step) for f in fs})),
+            first=min(f.time for f in fs),
+            last=max(f.time for f in fs),
+        )
+        for kind, fs in grouped.items()
+    ]
+    return tuple(sorted(groups, key=lambda g: (-g.count, g.kind or "~")))
 
 
-def _compliance(
-    data: Mapping[str, Iterable[tuple[date | str, float]]],
-) -> tuple[ComplianceScore | None, tuple[ComplianceScore, ...]]:
-    hosts: list[ComplianceScore] = []
-    by_date: dict[date, list[float]] = defaultdict(list)
-    for host, history in sorted(data.items()):
-        trend = tuple(sorted((_as_date(d), round(float(s), 1)) for d, s in history))
-        if not trend:
-            continue
-        hosts.append(ComplianceScore(host=host, score=trend[-1][1], trend=trend))
-        for d, s in trend:
-            by_date[d].append(s)
-    if not hosts:
-        return None, ()
-    fleet_trend = tuple((d, round(sum(v) / len(v), 1)) for d, v in sorted(by_date.items()))
-    fleet_score = round(sum(h.score for h in hosts) / len(hosts), 1)
-    return ComplianceScore(host="", score=fleet_score, trend=fleet_trend), tuple(hosts)
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, str) and value:
+        return clock.parse_stored(value)
+    return value if isinstance(value, datetime) else None
 
 
 def _backup(item: BackupFreshness | Mapping[str, Any], now: datetime) -> BackupFreshness:
     if isinstance(item, BackupFreshness):
         return item
-    taken = item.get("taken_at") or item.get("last_good")
-    when = clock.parse_stored(taken) if isinstance(taken, str) else taken
+    when = _when(item.get("last_good") or item.get("taken_at"))
     age = round((now - when).total_seconds() / 86400, 1) if when else None
     equal = item.get("running_equals_startup")
     return BackupFreshness(
@@ -323,14 +345,5 @@ def _backup(item: BackupFreshness | Mapping[str, Any], now: datetime) -> BackupF
         last_good=when,
         age_days=age,
         unsaved_changes=None if equal is None else not equal,
-    )
-
-
-def _patches(item: PendingPatches | Mapping[str, Any]) -> PendingPatches:
-    if isinstance(item, PendingPatches):
-        return item
-    return PendingPatches(
-        host=str(item["host"]),
-        count=int(item.get("count", 0)),
-        security=int(item.get("security", 0)),
+        last_failure_at=_when(item.get("last_failure_at")),
     )

@@ -1,6 +1,7 @@
 """Render the director's report to HTML (Jinja2, autoescaped) and print it to PDF.
 
-The template holds layout only; strings come from ``i18n``, dates from ``thai``.
+The template holds layout only; strings come from ``i18n`` and ``wording``, dates from
+``ictops.clock``.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from ictops.report import i18n
 from ictops.report.fonts import ThaiFont, find_thai_font
 from ictops.report.model import STATUS_ORDER, ReportData
 from ictops.report.pdf import PdfError, render_pdf
+from ictops.report.scores import Audit
+from ictops.report.wording import action_name, failure_kind
 
 __all__ = ["render_html", "write_html", "render_pdf", "write_report", "sparkline_svg", "PdfError"]
 
 MAX_FAILURES_SHOWN = 200
 MAX_RUNS_SHOWN = 31
+MAX_HOSTS_NAMED = 12  # per failure kind; the rest as "+n"
+MAX_RULES_NAMED = 6  # per partial audit in the sources list
 
 
 def _environment() -> Environment:
@@ -113,6 +118,63 @@ class _Formatter:
             return i18n.strings(self.lang)["na"]
         return ("+" if value > 0 else "") + self.num(value)
 
+    def text(self, key: str, **values: object) -> str:
+        """A report string with its {placeholders} filled (numbers as this language shows them)."""
+        shown = {k: self.num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                 for k, v in values.items()}
+        return i18n.strings(self.lang)[key].format(**shown)
+
+    def place(self, process: int, step: int) -> str:
+        """``กระบวนการที่ 6 ขั้นตอนที่ 5`` (never ``6.5``)."""
+        return i18n.strings(self.lang)["place"].format(p=self.plain(process), s=self.plain(step))
+
+
+def _works(actions: Iterable[str], lang: str) -> list[str]:
+    """The work the action names stand for, each once, in order."""
+    return list(dict.fromkeys(action_name(a, lang) for a in actions))
+
+
+def _audit_line(audit: Audit, data: ReportData, fmt: _Formatter) -> str:
+    """``1 ธ.ค. 2569 04:59 น. ชุดกฎ th-baseline เฉพาะกฎ NET-MGMT-05 จากข้อมูลสำรอง, 6 เครื่อง``."""
+    s = i18n.strings(fmt.lang)
+    assert data.scores is not None
+    if data.scores.complete(audit):
+        scope = fmt.text("all_rules", n=len(audit.rules))
+    else:
+        named = ", ".join(audit.rules[:MAX_RULES_NAMED])
+        more = len(audit.rules) - MAX_RULES_NAMED
+        scope = s["some_rules"].format(rules=named + (f" (+{more})" if more > 0 else ""))
+    mode = s.get(f"mode_{audit.mode}", audit.mode)
+    parts = [fmt.datetime(audit.time), s["pack"].format(pack=audit.pack), scope]
+    return " ".join(p for p in parts if p) + (f" {mode}" if mode else "") + ", " + fmt.text(
+        "n_hosts", n=audit.hosts)
+
+
+def _delta(trend: Sequence[tuple[date, float]]) -> float | None:
+    return round(trend[-1][1] - trend[-2][1], 1) if len(trend) >= 2 else None
+
+
+def _conclusion(data: ReportData, fmt: _Formatter) -> list[str]:
+    """The sentences the director signs under: what was done, what is wrong, what to do."""
+    lines = [fmt.text("c_work", total=data.totals.total, hosts=data.host_count,
+                      good=data.totals.ok + data.totals.changed, bad=data.totals.bad)]
+    if data.failure_groups:
+        top = data.failure_groups[0]
+        title, _, todo = failure_kind(top.kind, fmt.lang)
+        lines.append(fmt.text("c_top_failure", title=title, n=top.count, todo=todo))
+    if data.scores and data.scores.fleet is not None:
+        lines.append(fmt.text("c_fleet", score=data.scores.fleet))
+    if data.backups:
+        stale = sum(1 for b in data.backups if b.stale or b.failing)
+        key = "c_backups_stale" if stale else "c_backups_ok"
+        lines.append(fmt.text(key, stale=stale, n=len(data.backups)))
+    if data.patches:
+        lines.append(fmt.text(
+            "c_patches", n=len(data.patches),
+            pending=sum(1 for p in data.patches if p.state == "pending"),
+            unknown=sum(1 for p in data.patches if p.state == "unknown")))
+    return lines
+
 
 def render_html(
     data: ReportData,
@@ -131,16 +193,24 @@ def render_html(
     font = font or find_thai_font()
     fmt = _Formatter(lang, thai_numerals)
     failures = data.failures[:MAX_FAILURES_SHOWN]
+    used = sorted({a for h in data.compliance for a in h.audits}, key=lambda a: a.time)
     template = _environment().get_template("report.html.j2")
     return template.render(
         lang=lang,
         s=i18n.strings(lang),
         status_label=lambda st: i18n.status_label(lang, st),
-        error_label=lambda kind: i18n.error_kind_label(lang, kind),
+        work=lambda actions: _works(actions, lang),
+        kind=lambda k: failure_kind(k, lang),
         statuses=STATUS_ORDER,
         data=data,
         failures=failures,
         failures_hidden=len(data.failures) - len(failures),
+        max_hosts_named=MAX_HOSTS_NAMED,
+        audits=[(i + 1, a, _audit_line(a, data, fmt)) for i, a in enumerate(used)],
+        audit_number={a: i + 1 for i, a in enumerate(used)},
+        conclusion=_conclusion(data, fmt),
+        fleet_delta=_delta(data.scores.fleet_trend) if data.scores else None,
+        multiple_packs=len({h.pack for h in data.compliance}) > 1,
         show_runs=0 < len(data.runs) <= MAX_RUNS_SHOWN,
         fmt=fmt,
         spark=sparkline_svg,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ictops import clock
-from ictops.report.model import ReportData
+from ictops.report.model import ReportData, Signer
+from ictops.report.scores import Audit, Scores, replay
+from ictops.report.sources import patch_states
 
 SAMPLE_PROCESS_NAMES = {2: "ติดตั้ง ดูแล บำรุงรักษา และพัฒนา", 4: "ระบบรักษาและความคุ้มครองความปลอดภัยข้อมูล"}
 SAMPLE_STEP_NAMES = {
@@ -67,50 +69,51 @@ def sample_records(start: datetime | None = None, nights: int = 3) -> list[dict[
     return records
 
 
+def sample_audits(now: datetime) -> Scores:
+    """Three full audits a month apart, then a partial one of NET-MGMT-05 on the switches."""
+    d0 = datetime(2026, 10, 1, 1, 0, tzinfo=clock.UTC)
+    passing = {"srv-esa-web": [3, 4, 4], "srv-ban-nong-1": [3, 2, 2], "sw-esa-core": [4, 4, 4]}
+    rules = ["LNX-SSH-01", "LNX-TIME-01", "LNX-LOG-01", "NET-MGMT-05"]
+    audits: list[tuple[Audit, list[dict[str, Any]]]] = []
+    for n, days in enumerate((0, 20, 50)):
+        when = d0 + timedelta(days=days)
+        hosts = [{"host": h, "results": [
+            {"rule": r, "status": "pass" if i < passing[h][n] else "fail", "severity": "high"}
+            for i, r in enumerate(rules)]} for h in passing]
+        if n == 2:  # the latest full audit could not tell about patches on one server
+            hosts[0]["results"].append({"rule": "LNX-PATCH-01", "status": "warn", "severity": "high",
+                                        "message": "no apt update in the last 30 days"})
+            hosts[1]["results"].append({"rule": "LNX-PATCH-01", "status": "fail", "severity": "high",
+                                        "message": "security updates are pending", "evidence": "9"})
+        audits.append((Audit(f"audit-{n}", when, "th-baseline", "backup", tuple(sorted(
+            {r["rule"] for h in hosts for r in h["results"]})), len(hosts), f"audit-{n}.json"), hosts))
+    partial = [{"host": "sw-esa-core", "results": [
+        {"rule": "NET-MGMT-05", "status": "fail", "severity": "high"}]}]
+    audits.append((Audit("audit-3", now - timedelta(hours=2), "th-baseline", "backup",
+                         ("NET-MGMT-05",), 1, "audit-3.json"), partial))
+    return replay(audits)
+
+
 def sample_report(now: datetime | None = None) -> ReportData:
     """A ReportData with every section filled in."""
     now = now or datetime(2026, 11, 21, 7, 0, tzinfo=clock.UTC)
-    d0 = date(2026, 10, 1)
-    compliance = {
-        "srv-esa-web": [
-            (d0, 82.0),
-            (d0 + timedelta(days=20), 90.0),
-            (d0 + timedelta(days=50), 95.0),
-        ],
-        "srv-ban-nong-1": [
-            (d0, 70.0),
-            (d0 + timedelta(days=20), 65.0),
-            (d0 + timedelta(days=50), 60.0),
-        ],
-        "sw-esa-core": [
-            (d0, 88.0),
-            (d0 + timedelta(days=20), 88.0),
-            (d0 + timedelta(days=50), 92.5),
-        ],
-    }
+    scores = sample_audits(now)
     backups: list[dict[str, Any]] = [
-        {"host": "sw-esa-core", "taken_at": "2026-11-20T19:00:30Z", "running_equals_startup": True},
-        {
-            "host": "sw-ban-nong-1",
-            "taken_at": "2026-11-05T19:00:40Z",
-            "running_equals_startup": False,
-        },
-        {"host": "srv-esa-web", "taken_at": "2026-11-20T19:00:00Z", "running_equals_startup": None},
-        {"host": "srv-ban-nong-2", "taken_at": None},
-    ]
-    patches = [
-        {"host": "srv-esa-web", "count": 12, "security": 3},
-        {"host": "srv-esa-dns", "count": 0, "security": 0},
-        {"host": "srv-ban-nong-1", "count": 41, "security": 9},
+        {"host": "sw-esa-core", "last_good": "2026-11-20T19:00:30Z", "running_equals_startup": True},
+        {"host": "sw-ban-nong-1", "last_good": "2026-11-05T19:00:40Z",
+         "running_equals_startup": False, "last_failure_at": "2026-11-20T19:00:40Z"},
+        {"host": "srv-esa-web", "last_good": "2026-11-20T19:00:00Z", "running_equals_startup": None},
+        {"host": "srv-ban-nong-2", "last_good": None},
     ]
     return ReportData.from_records(
         sample_records(),
-        compliance,
+        scores,
         backups,
-        patches,
+        patch_states(scores, ["srv-esa-web", "srv-esa-dns", "srv-ban-nong-1"], "th"),
         office="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1",
         now=now,
-        reporter="นายสมชาย ใจดี",
+        reporter=Signer("นายสมชาย ใจดี", "นักวิชาการคอมพิวเตอร์ชำนาญการ"),
+        director=Signer("นายวิเชียร ศรีสุวรรณ", "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1"),
         process_names=SAMPLE_PROCESS_NAMES,
         step_names=SAMPLE_STEP_NAMES,
     )

@@ -1,36 +1,111 @@
-"""Report inputs read from the project's state (the backup store's shared layout)."""
+"""Report inputs read from the project's state: backup freshness and pending patches.
+
+Backup freshness is the time of the last *successful* backup, changed or not: the backup
+store's status file (``state/backups.status.json``, ``last_seen``), not the time the
+configuration last changed (``meta.json`` ``taken_at``, which a switch that never changes keeps
+for months). A host the status file does not know yet falls back to ``taken_at``; a host of the
+inventory with neither was never backed up.
+
+Pending patches come from each server's latest LNX-PATCH-01 result (ictops.report.scores):
+PASS is none, FAIL is pending (the count the rule found), anything else - WARN, ERROR, a rule
+never checked - is *unknown*, with the reason.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ictops.backup.store import BackupStore
+from ictops.compliance.evaluate import LIVE_NEEDED
+from ictops.compliance.verdicts import Verdict
+from ictops.report.model import PendingPatches
+from ictops.report.scores import PATCH_RULE, Scores
 
-def backups_from_store(backups_dir: Path) -> list[dict[str, Any]]:
-    """One dict per host from ``state/backups/<site>/<host>/meta.json``, for ReportData.
+# Why a patch state is unknown, for the director (the rule's own messages are English).
+UNKNOWN_REASONS = {
+    "th": {
+        LIVE_NEEDED: "ยังไม่ได้ตรวจกับเครื่องโดยตรง (ต้องตรวจด้วย ictops audit --live-rules)",
+        "no apt update in the last 30 days": "ไม่ได้ปรับปรุงระบบ (apt) มาเกิน 30 วัน จึงบอกไม่ได้ว่ามีแพตช์ค้างหรือไม่",
+        "never": "ยังไม่เคยตรวจ",
+        "no_evidence": "ข้อมูลที่เก็บจากเครื่องไม่มีประวัติการปรับปรุงระบบที่ใช้ตรวจ",
+        "other": "ตรวจไม่ได้ (ดูผลการตรวจด้วย ictops audit)",
+    },
+    "en": {
+        LIVE_NEEDED: "not checked on the device yet (needs ictops audit --live-rules)",
+        "no apt update in the last 30 days": "no apt update for over 30 days, so pending updates are not known",
+        "never": "never checked",
+        "no_evidence": "the evidence holds no update history to check",
+        "other": "could not be checked",
+    },
+}
 
-    Keys: host, site, platform, taken_at (ISO UTC or None), running_equals_startup (or None).
-    A meta.json that cannot be read counts as "never backed up" rather than stopping the report.
-    """
-    found: list[dict[str, Any]] = []
-    if not backups_dir.is_dir():
-        return found
-    for meta_path in sorted(backups_dir.glob("*/*/meta.json")):
-        host_dir = meta_path.parent
+
+def backups_from_store(
+    backups_dir: Path, hosts: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """One dict per host for ReportData: host, last_good (ISO UTC or None),
+    running_equals_startup (or None), last_failure_at. ``hosts``: the inventory's hosts, so
+    that one never backed up shows as such. Unreadable files count as "never backed up"."""
+    status = BackupStore(backups_dir).status() if backups_dir.exists() else {}
+    metas: dict[str, dict[str, Any]] = {}
+    for meta_path in sorted(backups_dir.glob("*/*/meta.json")) if backups_dir.is_dir() else []:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = {}
         if not isinstance(meta, dict):
             meta = {}
-        found.append(
-            {
-                "host": host_dir.name,
-                "site": host_dir.parent.name,
-                "platform": meta.get("platform"),
-                "taken_at": meta.get("taken_at"),
-                "running_equals_startup": meta.get("running_equals_startup"),
-            }
-        )
+        metas[str(meta.get("host") or meta_path.parent.name)] = meta
+    found = []
+    for name in sorted(set(hosts) | set(status) | set(metas)):
+        entry, meta = status.get(name) or {}, metas.get(name) or {}
+        equal = entry.get("running_equals_startup", meta.get("running_equals_startup"))
+        found.append({
+            "host": name,
+            "last_good": entry.get("last_seen") or meta.get("taken_at"),
+            "running_equals_startup": equal,
+            "last_failure_at": entry.get("last_failure_at"),
+        })
     return found
+
+
+def patch_states(scores: Scores | None, servers: Iterable[str], lang: str) -> list[PendingPatches]:
+    """Each server's pending security updates, from its latest LNX-PATCH-01 result."""
+    reasons = UNKNOWN_REASONS["th" if lang == "th" else "en"]
+    latest = {}
+    for host in scores.hosts if scores else ():
+        result = host.results.get(PATCH_RULE)
+        if result is not None and (host.host not in latest or latest[host.host].audit.time <= result.audit.time):
+            latest[host.host] = result
+    states = []
+    for name in sorted(set(servers) | set(latest)):
+        result = latest.get(name)
+        if result is None:
+            states.append(PendingPatches(name, "unknown", reason=reasons["never"]))
+        elif result.status == Verdict.PASS:
+            states.append(PendingPatches(name, "none", 0, checked_at=result.audit.time))
+        elif result.status == Verdict.FAIL:
+            count = re.fullmatch(r"\s*(\d+)\s*", result.evidence)
+            states.append(PendingPatches(name, "pending", int(count.group(1)) if count else None,
+                                         checked_at=result.audit.time))
+        elif result.status == Verdict.NA:
+            continue  # not a Debian-like server: the rule does not apply
+        else:
+            reason = _unknown_reason(result.message, lang)
+            states.append(PendingPatches(name, "unknown", reason=reason,
+                                         checked_at=result.audit.time))
+    return states
+
+
+def _unknown_reason(message: str, lang: str) -> str:
+    """Why LNX-PATCH-01 could not tell, in the report's language (never raw English in Thai)."""
+    reasons = UNKNOWN_REASONS["th" if lang == "th" else "en"]
+    if message in reasons:
+        return reasons[message]
+    if message.startswith("no ") and message.endswith(" in the evidence"):
+        return reasons["no_evidence"]
+    return reasons["other"] if lang == "th" else f"{reasons['other']}: {message}"

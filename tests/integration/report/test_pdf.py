@@ -11,18 +11,22 @@ import pytest
 
 from ictops.report import find_thai_font, write_report
 from ictops.report.pdf import CHROMIUM_NAMES
-from ictops.report.sample import SAMPLE_FAILURE_REASON, sample_report
+from ictops.report.model import ReportData
+from ictops.report.sample import SAMPLE_FAILURE_REASON, sample_records, sample_report
 
-if not any(shutil.which(n) for n in CHROMIUM_NAMES):
-    pytest.skip(
-        "chromium is not installed (apt-get install --no-install-recommends chromium)",
-        allow_module_level=True,
-    )
-for tool in ("pdftotext", "pdffonts"):
-    if not shutil.which(tool):
-        pytest.skip(
-            f"{tool} is not installed (apt-get install poppler-utils)", allow_module_level=True
-        )
+# make test installs chromium and poppler-utils (Makefile OS_PACKAGES): missing ones fail here.
+MISSING = [n for n, found in (
+    ("chromium", any(shutil.which(n) for n in CHROMIUM_NAMES)),
+    ("pdftotext", shutil.which("pdftotext")), ("pdffonts", shutil.which("pdffonts")),
+) if not found]
+
+
+@pytest.fixture(autouse=True)
+def _tools() -> None:
+    if MISSING:
+        pytest.fail(f"{', '.join(MISSING)} not installed: apt-get install chromium poppler-utils "
+                    "(make test does it)")
+
 
 EXPECTED_TH = [
     "สรุปผลการดำเนินงานบำรุงรักษาระบบเทคโนโลยีสารสนเทศ",
@@ -84,3 +88,22 @@ def test_english_pdf(tmp_path: Path) -> None:
     text = _squash(_text(pdf))
     assert _squash("IT Systems Maintenance Summary Report") in text
     assert _squash("Page 1 of") in text
+
+
+def test_signatures_close_the_report_with_its_conclusion_never_alone(tmp_path: Path) -> None:
+    # long enough that a page break must fall somewhere near the end
+    data = sample_report()
+    records = sample_records(nights=9)  # without keeping them together, they split here
+    longer = ReportData.from_records(records, data.scores, data.backups, data.patches,
+                                     office=data.office, reporter=data.reporter,
+                                     director=data.director)
+    for report in (data, longer):
+        (pdf,) = write_report(report, tmp_path / f"r{id(report)}", "th", formats=("pdf",))
+        pages = [_squash(p) for p in _text(pdf).split("\f") if p.strip()]
+        (signed,) = [i for i, p in enumerate(pages) if _squash("ลงชื่อ") in p]
+        assert _squash("สรุปและข้อเสนอ") in pages[signed]  # the conclusion is on the same page
+        assert _squash("(นายวิเชียร ศรีสุวรรณ)") in pages[signed]
+        after = pages[signed + 1:]
+        assert all(_squash("ภาคผนวก") in p or _squash("หน้า") in p for p in after)
+        if report.failures:
+            assert _squash("ภาคผนวก") in after[0]  # the appendix follows on its own page

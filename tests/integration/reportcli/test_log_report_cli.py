@@ -163,16 +163,19 @@ def test_report_html_records_step_6(project: Path) -> None:
     assert caught.returncode == 1 and "trail shorter than its witness" in caught.stdout
 
 
-@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdftotext")),
-                    reason="chromium and poppler-utils are needed for the PDF")
 def test_report_pdf_thai_text_extracts(project: Path) -> None:
+    assert shutil.which("chromium") and shutil.which("pdftotext"), (
+        "chromium and poppler-utils are needed for the PDF (make test installs them)")
     comp = project / "state" / "compliance"
     comp.mkdir(parents=True)
     (comp / "a.json").write_text(json.dumps({"time": "2026-11-10T19:00:00Z", "hosts": [
-        {"host": "srv-1", "score": 80, "results": [
-            {"rule": "LNX-PATCH-01", "status": "fail", "evidence": "7", "message": "pending"}]}]}))
-    (comp / "b.json").write_text(json.dumps({"time": "2026-11-20T19:00:00Z", "hosts": {
-        "srv-1": {"score": 92.5, "results": []}}}))  # the saved-audit shape
+        {"host": "srv-1", "results": [  # the `ictops audit --json` shape
+            {"rule": "LNX-SSH-01", "status": "pass", "severity": "high"},
+            {"rule": "LNX-PATCH-01", "status": "fail", "severity": "high", "evidence": "7",
+             "message": "security updates are pending"}]}]}))
+    (comp / "b.json").write_text(json.dumps({"time": "2026-11-20T19:00:00Z", "pack": "th-baseline",
+        "hosts": {"srv-1": {"results": [  # the saved-audit shape; only one rule checked
+            {"rule": "LNX-SSH-01", "status": "warn", "severity": "high"}]}}}))
     proc = run(project, "report", "--since", "2026-11-01", "--format", "pdf")
     assert proc.returncode == 0, proc.stderr
     pdf = Path(proc.stdout.strip())
@@ -180,7 +183,8 @@ def test_report_pdf_thai_text_extracts(project: Path) -> None:
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     for expected in ("สำนักงานทดสอบ", "ระบบตัวตนผู้ใช้บริการระบบ", "ให้คำปรึกษา", "แพตช์ที่รอติดตั้ง",
-                     "เชื่อมต่อ SSH ไม่ได้ภายในเวลาที่กำหนด", "ปีงบประมาณ 2570", "92.5", "+12.5"):
+                     "เชื่อมต่อ SSH ไม่ได้ภายในเวลาที่กำหนด", "ปีงบประมาณ 2570", "25.0", "-25.0",
+                     "ค้าง 7 รายการ", "เฉพาะกฎ LNX-SSH-01"):
         assert expected in text, expected
     agreed = run(project, "log", "verify", "--witness", str(pdf))  # the PDF is a witness too
     assert agreed.returncode == 0 and f"witness agrees: {pdf}: seq 3" in agreed.stdout, agreed.stdout

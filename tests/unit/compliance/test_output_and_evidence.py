@@ -109,6 +109,28 @@ def test_backup_evidence_layout(tmp_path, pack):
     assert result.source.startswith("backup of 2025-01-08")
 
 
+def test_net_bak_01_counts_the_last_successful_backup_not_the_last_change(tmp_path, pack):
+    """A switch that never changes is backed up every night: its config's last change is old,
+    its last good backup (the store's status file) is last night."""
+    host = make_host()
+    backups = tmp_path / "state" / "backups"
+    directory = host_backup_dir(backups, host)
+    directory.mkdir(parents=True)
+    (directory / "running-config.txt").write_text(GOOD_IOS)
+    now = datetime(2025, 1, 10, tzinfo=timezone.utc)
+    (directory / "meta.json").write_text(json.dumps({
+        "host": host.name, "platform": "cisco_ios", "taken_at": "2024-11-01T00:00:00Z",
+        "running_equals_startup": True}))
+    evidence = BackupEvidence(directory, now=now)
+    assert evidence.backup_age_days() == pytest.approx(70)  # no status file: the last change
+    (tmp_path / "state" / "backups.status.json").write_text(json.dumps({
+        host.name: {"host": host.name, "last_seen": "2025-01-09T00:00:00Z"}}))
+    evidence = BackupEvidence(directory, now=now)
+    assert evidence.backup_age_days() == pytest.approx(1)
+    result = evaluate(pack, host, evidence, rule_ids=["NET-BAK-01"])
+    assert [r.status for r in result.results] == [Verdict.PASS]
+
+
 def test_backup_evidence_server_files(tmp_path, pack):
     host = make_host("linux")
     directory = host_backup_dir(tmp_path, host)
