@@ -56,7 +56,33 @@ def _write(text: str, output: Path | None) -> None:
     stderr.print(f"wrote {escape(str(output))}")
 
 
-@click.group("audit", invoke_without_command=True)
+class _AuditGroup(click.Group):
+    """``--files a.cfg b.cfg`` (what a shell glob expands to) reads as ``--files a.cfg --files b.cfg``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, expand_files_option(args))
+
+
+def expand_files_option(args: Sequence[str]) -> list[str]:
+    """Every word after ``--files`` up to the next option becomes one ``--files WORD``."""
+    out: list[str] = []
+    taking = False
+    for arg in args:
+        if arg == "--files":
+            taking = True
+            out.append(arg)
+            continue
+        if taking and not arg.startswith("-"):
+            if out[-1] != "--files":
+                out.append("--files")
+            out.append(arg)
+            continue
+        taking = False
+        out.append(arg)
+    return out
+
+
+@click.group("audit", cls=_AuditGroup, invoke_without_command=True)
 @click.option("-l", "--limit", help=LIMIT_HELP)
 @click.option("--pack", default="th-baseline", show_default=True,
               help="Rule pack: a name in rules/ or a path to a pack file.")
@@ -77,9 +103,15 @@ def _write(text: str, output: Path | None) -> None:
 @click.option("--show-na", is_flag=True, help="Also list rules that do not apply to a host.")
 @click.option("-f", "--forks", type=click.IntRange(1, 500), default=DEFAULT_WORKERS,
               show_default=True, help="Hosts worked on at once.")
+@click.option("--files", "files", multiple=True, metavar="PATH...",
+              help="Audit these configuration files (or directories of them) instead of the "
+                   "inventory's backups: exported from devices not in the inventory, or sent by "
+                   "a school. Nothing is saved; line numbers are the files' own.")
+@click.option("--platform", help="With --files: the files' platform (default: recognised from "
+              "each file; cisco_ios, huawei_vrp, hp_procurve).")
 @click.pass_context
 def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang, rules, show_na,
-          forks):
+          forks, files, platform):
     """Check hosts against a compliance rule pack (docs/rules.md).
 
     Per host and rule: PASS, FAIL, WARN, N/A or ERROR with the evidence line; a score per
@@ -91,6 +123,8 @@ def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang,
       ictops audit --live-rules -l 'role=switch'    backups + NTP status read live
       ictops audit --format junit -o audit.xml      for a CI
       ictops audit golden -l sw-1 --remediation     intended config vs backup
+      ictops audit --files school-configs/           configs sent in, not in the inventory
+      ictops audit --files sw-a.cfg sw-b.txt --platform cisco_ios
 
     Exit codes: 0 compliant enough, 1 a FAIL at --fail-on severity or above (default high)
     or a host unreachable, 2 bad input (unknown pack, bad pack file, unknown rule).
@@ -101,6 +135,19 @@ def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang,
     if not from_backup and live_rules:
         raise click.UsageError("--live-rules goes with --from-backup; --live reads every rule live")
     loaded = load_pack(pack_path(app.project.root, pack), display=_shown(app.project.root, pack))
+    if files or platform:
+        from ictops.cli.audit_files import audit_files_cmd
+
+        if not files:
+            raise click.UsageError("--platform goes with --files")
+        if limit or not from_backup or live_rules:
+            raise click.UsageError("--files audits files: -l, --live and --live-rules are for "
+                                   "the inventory's hosts")
+        compliances, notes = audit_files_cmd(app.project, loaded, files, platform, rules)
+        _emit(compliances, fmt, output, show_na, lang, extra={"pack": loaded.name, "mode": "files"})
+        for text in notes:
+            stderr.print(f"note: {escape(text)}", soft_wrap=True)
+        return int(audit_exit_code(compliances, [], fail_on))
     action = AuditAction(pack=loaded, live=not from_backup, live_rules=live_rules,
                          rule_ids=tuple(rules) or None)
     hosts = app.inventory().select(limit)
@@ -108,20 +155,10 @@ def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang,
                     label=f"audit {loaded.name} ({action.mode})")
     results, seconds, note = done.results, done.seconds, done.note
     compliances = [c for c in (compliance_of(r) for r in results) if c is not None]
-    if fmt == "json":
-        document = json.loads(render(compliances, "json"))
-        document.update(run_id=done.run.run_id, pack=loaded.name, mode=action.mode,
-                        seconds=round(seconds, 3),
-                        transport=[r.to_dict() | {"data": {}} for r in results
-                                   if r.status.is_failure])
-        _write(json.dumps(document, ensure_ascii=False, indent=2) + "\n", output)
-    elif fmt == "junit":
-        _write(render(compliances, "junit"), output)
-    else:
-        text = render(compliances, "table", show_na=show_na, language=lang,
-                      color=output is None and stdout.is_terminal,
-                      width=stdout.width if output is None else 160)
-        _write(text, output)
+    _emit(compliances, fmt, output, show_na, lang, extra={
+        "run_id": done.run.run_id, "pack": loaded.name, "mode": action.mode,
+        "seconds": round(seconds, 3),
+        "transport": [r.to_dict() | {"data": {}} for r in results if r.status.is_failure]})
     trouble = [r for r in results if r.status is not Status.OK]
     if trouble:
         stderr.print(recap_table(trouble, "hosts not fully audited"))
@@ -131,6 +168,24 @@ def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang,
         stderr.print(f"[bold red]{escape(done.interrupted_line() or '')}[/]")
         return int(done.exit_code)
     return int(audit_exit_code(compliances, results, fail_on))
+
+
+def _emit(
+    compliances: Sequence[HostCompliance], fmt: str, output: Path | None, show_na: bool,
+    lang: str, extra: dict,
+) -> None:
+    """Print (or write) the audit as a table, JSON (with ``extra``) or JUnit XML."""
+    if fmt == "json":
+        document = json.loads(render(compliances, "json"))
+        document.update(extra)
+        _write(json.dumps(document, ensure_ascii=False, indent=2) + "\n", output)
+    elif fmt == "junit":
+        _write(render(compliances, "junit"), output)
+    else:
+        text = render(compliances, "table", show_na=show_na, language=lang,
+                      color=output is None and stdout.is_terminal,
+                      width=stdout.width if output is None else 160)
+        _write(text, output)
 
 
 def _shown(root: Path, pack: str) -> str:
