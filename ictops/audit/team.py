@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
+from ictops import clock
 from ictops.errors import InputError, InputErrors
 from ictops.project import Project
 from ictops.validation import StrictModel, pydantic_errors
@@ -46,10 +47,18 @@ class OperatorRefused(InputError):
 
 class AppointmentModel(StrictModel):
     number: str = Field(min_length=1)  # "ที่ 123/2568", quoted in the YAML
-    date: dt.date
+    date: dt.date  # B.E. (2567-10-01) or C.E. (2024-10-01): ictops.clock reads both
     signed_by: str = Field(min_length=1)
     title: str | None = None
     fiscal_year: int | None = None  # Buddhist Era, e.g. 2568
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _either_era(cls, value: object) -> object:
+        if isinstance(value, (str, dt.date)) and not isinstance(value, dt.datetime):
+            return clock.parse_user(str(value), what="appointment date").moment.astimezone(
+                clock.BANGKOK).date()
+        return value
 
 
 class MemberModel(StrictModel):

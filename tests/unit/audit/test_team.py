@@ -91,3 +91,13 @@ def test_missing_team_file_says_what_to_do(tmp_path: Path) -> None:
 def test_current_operator_prefers_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ICTOPS_OPERATOR", "two")
     assert current_operator() == "two"
+
+
+def test_appointment_date_in_the_buddhist_era(tmp_path: Path) -> None:
+    import datetime as dt
+
+    assert _team(tmp_path).appointment.date == dt.date(2024, 10, 1)
+    team = _team(tmp_path, TEAM.replace("date: 2024-10-01", "date: 2567-10-01"))
+    assert team.appointment.date == dt.date(2024, 10, 1)  # B.E. 2567 is C.E. 2024
+    team = _team(tmp_path, TEAM.replace("date: 2024-10-01", 'date: "1/10/2567"'))
+    assert team.appointment.date == dt.date(2024, 10, 1)
