@@ -102,8 +102,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "c_top_failure": "สาเหตุที่พบมากที่สุดคือ {title} ({n} ครั้ง): {todo}",
         "c_fleet": "คะแนนความสอดคล้องตามมาตรฐานโดยรวม {score}%",
         "c_backups_ok": "การสำรองค่าตั้งเป็นปัจจุบันครบทุกเครื่อง ({n} เครื่อง)",
-        "c_backups_stale": "การสำรองค่าตั้งเกินกำหนดหรือยังไม่เคยสำรอง {stale} เครื่อง จาก {n} เครื่อง "
-        "ควรตรวจสอบและสำรองใหม่",
+        "c_backups_stale": "การสำรองค่าตั้งเกินกำหนด ไม่สำเร็จในครั้งล่าสุด หรือยังไม่เคยสำรอง "
+        "{stale} เครื่อง จาก {n} เครื่อง ควรตรวจสอบและสำรองใหม่",
         "c_patches": "แพตช์ความปลอดภัย: ค้าง {pending} เครื่อง ไม่ทราบสถานะ {unknown} เครื่อง "
         "จาก {n} เครื่อง",
         "director_default": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
@@ -205,8 +205,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = {
         "c_top_failure": "The commonest problem: {title} ({n} times). {todo}",
         "c_fleet": "Overall compliance score: {score}%.",
         "c_backups_ok": "Every configuration backup is up to date ({n} hosts).",
-        "c_backups_stale": "{stale} of {n} hosts have an overdue or missing backup: check them "
-        "and back them up.",
+        "c_backups_stale": "{stale} of {n} hosts have an overdue, failed or missing backup: check "
+        "them and back them up.",
         "c_patches": "Security patches: {pending} servers with pending updates, {unknown} unknown, "
         "of {n}.",
         "director_default": "Director of the Educational Service Area Office",
