@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# Records that mark a run's boundaries: not work done, not counted.
-BOOKKEEPING = frozenset({"playbook.start", "playbook.end", "run.start", "run.end"})
+# Records that mark a run's boundaries (or repeat its hosts' results): not work done, not counted.
+BOOKKEEPING = frozenset({"playbook.start", "playbook.end", "run.start", "run.end", "backup.commit"})
 
 ACTIONS: Mapping[str, tuple[str, str]] = {
     "backup": ("สำรองค่าตั้งของเครื่อง", "configuration backup"),
     "restore": ("คืนค่าตั้งจากข้อมูลสำรอง", "restore from a backup"),
+    "backup.restore": ("คืนค่าตั้งจากข้อมูลสำรอง", "restore from a backup"),
+    "backup.recover": ("กู้คลังข้อมูลสำรองหลังหยุดกะทันหัน", "backup store recovered after a crash"),
     "audit": ("ตรวจสอบความสอดคล้องตามมาตรฐาน", "compliance audit"),
     "audit.files": ("ตรวจสอบไฟล์ค่าตั้งที่ส่งมา", "configuration files audited"),
     "cmd": ("สั่งงานหรือตรวจดูเครื่อง", "command on the hosts"),

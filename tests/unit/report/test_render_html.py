@@ -92,3 +92,17 @@ def test_partial_audits_are_named_as_the_source_of_scores() -> None:
     assert "ชุดกฎ th-baseline ครบทุกกฎ (5 กฎ) จากข้อมูลสำรอง, 3 เครื่อง" in html
     assert "ชุดกฎ th-baseline เฉพาะกฎ NET-MGMT-05 จากข้อมูลสำรอง, 1 เครื่อง" in html
     assert "<td>1, 2</td>" in html  # sw-esa-core: from audits 1 and 2
+
+
+def test_every_action_name_the_code_writes_has_a_name_for_the_director() -> None:
+    from ictops.report.wording import ACTIONS, BOOKKEEPING, action_name
+
+    written = ["backup", "backup restore", "backup.recover", "audit", "audit.files", "cmd",
+               "hostkeys trust", "hostkeys forget", "plan.make", "plan.approve", "notify",
+               "notify.plan", "notify.approve", "notify.run", "report", "report.write",
+               "audit.prune", "audit.recover", "audit.key_on"]
+    for name in written:
+        assert name.replace(" ", ".") in ACTIONS, name
+        assert action_name(name, "th") != "งานอื่น ๆ" and "." not in action_name(name, "th")
+    assert {"playbook.start", "playbook.end", "backup.commit"} <= BOOKKEEPING
+    assert action_name("notify.sms", "th") == "แจ้งผู้เกี่ยวข้อง"  # a new one: its family
