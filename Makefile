@@ -10,8 +10,10 @@ ICTOPS := $(BIN)/ictops
 # OS packages: sshd for the lab servers, sudo for privileged server commands, debootstrap for
 # lab servers in their own Debian root, apt-utils (apt-ftparchive) and gnupg for the lab's signed
 # apt repository, git for the
-# backup store, Chromium + poppler + a Thai font for the director's PDF report.
-OS_PACKAGES := openssh-server sudo debootstrap apt-utils gnupg git chromium poppler-utils fonts-tlwg-laksaman-ttf procps
+# backup store, Chromium + poppler + a Thai font for the director's PDF report; cron for
+# `ictops schedule` (its crontab command) and systemd for systemd-analyze, which checks the
+# timers it writes (installing it does not make systemd PID 1 nor start anything).
+OS_PACKAGES := openssh-server sudo debootstrap apt-utils gnupg git chromium poppler-utils fonts-tlwg-laksaman-ttf procps cron systemd
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lab-up lab-down os-deps venv clean help

@@ -31,6 +31,7 @@ VERBS = {
     "plans": "ictops.cli.run_cmd:plans",
     "log": "ictops.cli.log_cmd:log",
     "report": "ictops.cli.report_cmd:report",
+    "schedule": "ictops.cli.schedule_cmd:schedule",
 }
 
 
