@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     OK = 0
     FAILED = 1  # a host failed or was unreachable, a check found a problem
     BAD_INPUT = 2  # bad command line, inventory, playbook, rule pack...
+    LOCKED = 75  # another run holds the project lock (sysexits EX_TEMPFAIL: try again later)
     INTERRUPTED = 130  # SIGINT (Ctrl-C): what completed is kept and recorded
     TERMINATED = 143  # SIGTERM (cron, systemd): the same
 
