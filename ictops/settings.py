@@ -41,6 +41,9 @@ class SettingsModel(BaseModel):
     # a playbook that says `routine: true` but is not in team.yaml's routine register:
     # refuse it (exit 2), or run it and flag its records (routine_unregistered: true)
     routine_unregistered: Literal["refuse", "flag"] = "refuse"
+    # the director's report drafts a repair request for a host unreachable this many nights
+    # in a row (docs/schedule.md, "Catch-up")
+    unreachable_nights: int = Field(default=3, ge=1, le=60)
 
 
 Settings = SettingsModel
