@@ -133,3 +133,24 @@ def test_calendar_errors_name_file_and_line(tmp_path, text, message):
         _calendar(tmp_path, text)
     assert message in str(caught.value)
     assert caught.value.exit_code == ExitCode.BAD_INPUT
+
+
+# -- both together: may a run start now? ----------------------------------------------------------
+
+def test_gate(tmp_path):
+    from ictops.schedule.gate import EXCLUDED, OUTSIDE, gate
+
+    calendar = _calendar(tmp_path, "excluded:\n  - {date: 2569-12-07, kind: exam, reason: สอบกลางภาค}\n")
+    go = gate(calendar, NIGHT, bkk("2026-12-01 04:59:00"))
+    assert (go.stop, go.deadline) == (None, bkk("2026-12-01 05:00:00"))
+    late = gate(calendar, NIGHT, bkk("2026-12-01 05:00:00"))
+    assert late.kind == OUTSIDE and late.stop == (
+        "outside the maintenance window 22:00-05:00 Bangkok time (now 2026-12-01 05:00); it opens "
+        "next at 2026-12-01 22:00; nothing was run")
+    exam = gate(calendar, NIGHT, bkk("2026-12-07 02:00:00"))
+    assert exam.kind == EXCLUDED and exam.stop == (
+        "2026-12-07 is an excluded date of the school calendar: วันสอบ: สอบกลางภาค "
+        "(inventory/calendar.yaml:2); nothing was run")
+    assert exam.data()["excluded"][0]["source"] == "inventory/calendar.yaml:2"
+    assert gate(calendar, None, bkk("2026-12-01 12:00:00")) == gate(SchoolCalendar(), None, bkk("2026-12-01 12:00:00"))
+    assert gate(calendar, None, bkk("2026-12-07 12:00:00")).kind == EXCLUDED
