@@ -26,6 +26,8 @@ from ictops.connections.ssh import Link, credentials, login
 from ictops.inventory.host import Host
 from ictops.results import ErrorKind
 
+log = logging.getLogger("ictops.connections")
+
 KILL_AFTER = 2  # seconds between TERM and KILL when a command times out on the server
 BACKSTOP = 3.0  # extra seconds the client waits before it gives up on the channel itself
 TIMEOUT_EXITS = (124, 137)  # timeout(1): TERM worked / KILL was needed
@@ -67,6 +69,11 @@ class ParamikoServerSession:
         self._where = host.known_hosts_name
         self._closed = False
         _keep_exit_signals(link.transport)
+        # every command of this session carries this tag in its argv (as sh's $0), so that
+        # stop_commands() can find and stop them on the server; in-flight count per sudo
+        self._tag = f"ictops-cmd-{secrets.token_hex(6)}"
+        self._running = {False: 0, True: 0}
+        self._running_lock = threading.Lock()
 
     # commands -----------------------------------------------------------------------------
 
@@ -96,8 +103,8 @@ class ParamikoServerSession:
             cut=ran.cut,
         )
 
-    def _wrap(self, text: str, limit: float, sudo: bool) -> tuple[str, bytes]:
-        argv = ["timeout", "-k", str(KILL_AFTER), f"{limit:g}", "sh", "-c", text]
+    def _wrap(self, text: str, limit: float, sudo: bool, tag: str | None = None) -> tuple[str, bytes]:
+        argv = ["timeout", "-k", str(KILL_AFTER), f"{limit:g}", "sh", "-c", text, tag or self._tag]
         prefix = b""
         if sudo:
             argv = _sudo_prefix(self._sudo_password) + argv
@@ -114,11 +121,14 @@ class ParamikoServerSession:
         stdin: bytes | None,
         sink: BinaryIO | None = None,
         keep: int | None = None,
+        tag: str | None = None,
     ) -> _Ran:
         limit = timeout if timeout is not None else self.host.timeouts.command
-        wrapped, prefix = self._wrap(text, limit, sudo)
+        wrapped, prefix = self._wrap(text, limit, sudo, tag)
         started = time.monotonic()
         channel = self._start(wrapped)
+        with self._running_lock:
+            self._running[sudo] += 1
         try:
             self._feed_stdin(channel, prefix + (stdin or b""))
             kept = keep if keep is not None else self.host.limits.output
@@ -130,6 +140,8 @@ class ParamikoServerSession:
                 exc, where=self._where, name=self.host.name, phase="command", timeout=limit
             ) from None
         finally:
+            with self._running_lock:
+                self._running[sudo] -= 1
             channel.close()
         ran.took = time.monotonic() - started
         if (ran.code in TIMEOUT_EXITS or ran.signal) and ran.took >= limit - 0.05:
@@ -394,6 +406,27 @@ class ParamikoServerSession:
             )
 
     # lifetime -----------------------------------------------------------------------------
+
+    def stop_commands(self, timeout: float = 5.0) -> None:
+        """Stop this session's commands still running on the server (a run was interrupted).
+
+        Closing the connection is not enough: a command without a terminal keeps running
+        after sshd loses its channel. Each command's ``timeout`` wrapper carries the session's
+        tag; SIGTERM to it is passed on to the command's whole process group. Best effort,
+        within ``timeout`` seconds; the caller closes the session afterwards.
+        """
+        with self._running_lock:
+            running = dict(self._running)
+        # [x] in the pattern: the pkill's own command line does not match it
+        pattern = f"{self._tag[:-1]}[{self._tag[-1]}]"
+        for sudo in (True, False):
+            if not running[sudo]:
+                continue
+            try:
+                self._exec(shlex.join(["pkill", "-TERM", "-f", pattern]), timeout=timeout, sudo=sudo,
+                           stdin=None, tag="ictops-stop")
+            except Exception as exc:  # noqa: BLE001 - reported; the session is closed anyway
+                log.warning("%s: could not stop the running commands: %s", self.host.name, exc)
 
     def _check_open(self) -> None:
         if self._closed:
