@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from ictops.audit.recorder import new_run_id
@@ -32,6 +33,7 @@ from ictops.facts import Facts
 from ictops.inventory.host import Host
 from ictops.project import Project
 from ictops.results import ActionResult, Outcome, Plan, Status
+from ictops.schedule.window import Window
 
 DEFAULT_WORKERS = 50
 
@@ -48,6 +50,9 @@ class RunSettings:
     vars: Mapping[str, Any] = field(default_factory=dict)
     operator: str = ""
     interrupted: str | None = None  # "SIGINT"/"SIGTERM" once a signal arrived (set by the engine)
+    # an unattended run's maintenance window: no host starts at or after its close
+    window: Window | None = None
+    deadline: datetime | None = None
 
 
 @dataclass

@@ -151,7 +151,7 @@ def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang,
     action = AuditAction(pack=loaded, live=not from_backup, live_rules=live_rules,
                          rule_ids=tuple(rules) or None)
     hosts = app.inventory().select(limit)
-    done = run_verb(app.project, hosts, action, "audit", workers=forks,
+    done = run_verb(app.project, hosts, action, "audit", workers=forks, lock=False,
                     label=f"audit {loaded.name} ({action.mode})")
     results, seconds, note = done.results, done.seconds, done.note
     compliances = [c for c in (compliance_of(r) for r in results) if c is not None]

@@ -16,7 +16,7 @@ from ictops.actions.backup import BackupAction
 from ictops.actions.base import DEFAULT_WORKERS
 from ictops.backup.store import BackupStore
 from ictops.cli.output import print_json, recap_table, stderr, stdout, totals, totals_line
-from ictops.cli.running import LIMIT_HELP, run_verb
+from ictops.cli.running import LIMIT_HELP, WAIT, run_verb
 from ictops.errors import ExitCode
 from ictops.results import ActionResult, Status
 
@@ -28,8 +28,9 @@ from ictops.results import ActionResult, Status
 @click.option("--check", is_flag=True, help="Fetch and compare only: say what would change, commit nothing.")
 @click.option("--accept-shrink", is_flag=True, help="Store configs that shrank a lot (you removed config on purpose).")
 @click.option("--max-shrink", type=click.FloatRange(0.0, 1.0), metavar="SHARE", help="Refuse a config that shrank by more than SHARE of the last good one (default 0.5; a host's backup.max_shrink wins).")
+@WAIT
 @click.pass_context
-def backup(ctx, limit, forks, as_json, check, accept_shrink, max_shrink):
+def backup(ctx, limit, forks, as_json, check, accept_shrink, max_shrink, wait):
     """Back up the selected hosts into state/backups (git): one commit per run that changed something.
 
     Switches: running-config and startup-config (and whether they differ). Servers: the
@@ -46,18 +47,20 @@ def backup(ctx, limit, forks, as_json, check, accept_shrink, max_shrink):
       ictops backup restore srv-1 --rev 1a2b3c --check
 
     Exit codes: 0 every host backed up, 1 a host failed or was unreachable, or another
-    backup run holds the store; 2 bad input.
+    backup run holds the store; 2 bad input; 75 another run holds the project lock
+    (--wait waits for it).
     """
     if ctx.invoked_subcommand is not None:
         return None
-    return _run_backup(ctx.obj, limit, forks, as_json, check, accept_shrink, max_shrink)
+    return _run_backup(ctx.obj, limit, forks, as_json, check, accept_shrink, max_shrink, wait)
 
 
-def _run_backup(app, limit, forks, as_json, check, accept_shrink, max_shrink) -> int:
+def _run_backup(app, limit, forks, as_json, check, accept_shrink, max_shrink, wait=0.0) -> int:
     hosts = app.inventory().select(limit)
     action = BackupAction(max_shrink=max_shrink, accept_shrink=accept_shrink)
     label = "backup (check)" if check else "backup"
-    done = run_verb(app.project, hosts, action, "backup", check=check, workers=forks, label=label)
+    done = run_verb(app.project, hosts, action, "backup", check=check, workers=forks, label=label,
+                    wait=wait)
     results, seconds, note = done.results, done.seconds, done.note
     if as_json:
         print_json(

@@ -11,7 +11,7 @@ from rich.markup import escape
 from ictops.actions.base import DEFAULT_WORKERS
 from ictops.actions.command import RunCommand
 from ictops.cli.output import print_json, recap_table, stderr, stdout, totals, totals_line
-from ictops.cli.running import LIMIT_HELP, run_verb
+from ictops.cli.running import LIMIT_HELP, WAIT, run_verb
 from ictops.errors import InputError
 
 
@@ -28,8 +28,9 @@ from ictops.errors import InputError
     type=click.Path(file_okay=False, path_type=Path),
     help="Also write each host's whole output, uncut, to DIR/HOST.out (mode 0600).",
 )
+@WAIT
 @click.pass_obj
-def cmd(app, command, limit, timeout, sudo, forks, as_json, full, output_dir):
+def cmd(app, command, limit, timeout, sudo, forks, as_json, full, output_dir, wait):
     """Run COMMAND on the selected hosts in parallel.
 
     Servers run it in a shell; switches run it as an exec command (show ...,
@@ -45,13 +46,13 @@ def cmd(app, command, limit, timeout, sudo, forks, as_json, full, output_dir):
       ictops cmd 'show tech-support' -l sw-core --output-dir state/tech
 
     Exit codes: 0 every host OK, 1 a host failed or was unreachable, 2 bad input,
-    130/143 stopped by SIGINT/SIGTERM (the hosts that finished are printed and recorded).
+    75 another run holds the project lock (--wait waits), 130/143 stopped by SIGINT/SIGTERM (the hosts that finished are printed and recorded).
     """
     hosts = app.inventory().select(limit)
     if output_dir is not None:
         output_dir = _output_dir(output_dir)
     action = RunCommand(command=command, timeout=timeout, sudo=sudo, output_dir=output_dir)
-    done = run_verb(app.project, hosts, action, "cmd", workers=forks, label=command)
+    done = run_verb(app.project, hosts, action, "cmd", workers=forks, label=command, wait=wait)
     results, seconds = done.results, done.seconds
     if as_json:
         print_json(

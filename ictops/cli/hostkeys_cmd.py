@@ -38,7 +38,7 @@ def trust(app, limit, forks, as_json):
     known_hosts = app.project.known_hosts
     known_hosts.parent.mkdir(parents=True, exist_ok=True)
     done = run_verb(app.project, hosts, TrustHostKey(known_hosts), "hostkeys trust",
-                    workers=forks, label="scanning host keys")
+                    workers=forks, lock=False, label="scanning host keys")
     final = done.results
     if as_json:
         print_json({"known_hosts": str(known_hosts), "results": [r.to_dict() for r in final],

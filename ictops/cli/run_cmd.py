@@ -14,7 +14,7 @@ from rich.table import Table
 from ictops import clock
 from ictops.actions.base import DEFAULT_WORKERS
 from ictops.cli.output import STYLE, print_json, stderr, stdout
-from ictops.cli.running import LIMIT_HELP
+from ictops.cli.running import LIMIT_HELP, WAIT
 from ictops.errors import ExitCode, InputError
 from ictops.results import Status
 
@@ -30,6 +30,11 @@ def _split(text: str) -> list[str]:
 
 def _print_run(run, show_diff: bool) -> None:
     """Each step's results, then the recap per host (like Ansible's)."""
+    if run.not_run:
+        stdout.print(f"[bold]nothing was run[/]: {escape(run.not_run)}")
+        return
+    for note in run.notes:
+        stderr.print(f"note: {escape(note)}")
     for outcome in run.outcomes:
         step = outcome.step
         where = f"process {step.process} step {step.step}"
@@ -75,8 +80,13 @@ def _print_run(run, show_diff: bool) -> None:
 @_SKIP
 @_FORKS
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON (for scripts).")
+@WAIT
+@click.option("--unattended", is_flag=True,
+              help="As a scheduled run: nothing on an excluded date of inventory/calendar.yaml or "
+              "outside the playbook's window, no host started after the window closes.")
 @click.pass_obj
-def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks, as_json):
+def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks, as_json, wait,
+        unattended):
     """Run PLAYBOOK: steps in order, hosts in parallel, one audit record per result.
 
     A playbook that is not routine needs an approved plan: ictops plan, then
@@ -88,8 +98,9 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
       ictops run playbooks/backup.yaml -l sch_phukhieo --check --diff
 
     Exit codes: 0 all went well, 1 a host failed or was unreachable or the run
-    stopped at max_fail_percentage, 2 bad input or a refused plan, 130/143 stopped by
-    SIGINT/SIGTERM (what finished is kept, printed and recorded).
+    stopped at max_fail_percentage, 2 bad input or a refused plan, 75 another run holds
+    the project lock (--wait [SECONDS] waits for it), 130/143 stopped by SIGINT/SIGTERM
+    (what finished is kept, printed and recorded). See docs/schedule.md.
     """
     from ictops.playbook.plans import PlanError, PlanStore, approved_digests, check_usable
     from ictops.playbook.session import execute, prepare, select_hosts
@@ -110,7 +121,8 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
                         "ictops run --plan PLAN_ID")
     result = execute(prep, check=check, diff=show_diff, forks=forks, tags=_split(tags),
                      skip_tags=_split(skip_tags), plan_id=plan.id if plan else None,
-                     approved=approved_digests(plan) if plan and not check else None)
+                     approved=approved_digests(plan) if plan and not check else None,
+                     unattended=unattended, wait=wait)
     if plan is not None and not check:
         store.mark_run(plan, result.run_id)
     if as_json:

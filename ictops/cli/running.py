@@ -4,9 +4,12 @@ with a progress bar on a terminal and the audit trail; the verb prints and picks
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+
+import click
 
 from ictops.actions.base import DEFAULT_WORKERS, RunSettings
 from ictops.audit.catalogue import verb_record
@@ -19,7 +22,15 @@ from ictops.errors import ExitCode
 from ictops.inventory.host import Host
 from ictops.playbook.outcome import totals_text
 from ictops.project import Project
+from ictops.schedule.guard import project_lock
 from ictops.results import ActionResult, Status
+
+# --wait [SECONDS]: for the project lock; alone, as long as it takes
+WAIT = click.option(
+    "--wait", "wait", type=click.FloatRange(min=0), is_flag=False, flag_value=float("inf"),
+    default=0.0, metavar="[SECONDS]",
+    help="If another run holds the project lock, wait for it (at most SECONDS) instead of "
+    "exiting with 75. Put it after the arguments or give SECONDS.")
 
 LIMIT_HELP = (
     "Hosts to act on: names, groups, globs, key=value on host data, "
@@ -72,6 +83,8 @@ def run_verb(
     workers: int = DEFAULT_WORKERS,
     label: str | None = None,
     record: tuple[int, int] | None | Literal[False] = None,
+    lock: bool = True,
+    wait: float | None = 0.0,
 ) -> VerbRun:
     """Run ``action`` on ``hosts`` as one step; every session is closed at the end.
 
@@ -79,6 +92,7 @@ def run_verb(
     default from ictops/data/verbs.yaml (not recorded when it is not listed); False: not
     recorded. The operator is checked against inventory/team.yaml first (refused: exit 2,
     before any host is touched). A SIGINT/SIGTERM ends the run cleanly (docs/exit-codes.md).
+    Outside check mode the verb holds the project lock when ``lock`` (docs/schedule.md).
     """
     where = verb_record(name) if record is None else (record or None)
     run = RunSettings(project=project, check=check, workers=workers)
@@ -90,8 +104,12 @@ def run_verb(
     else:
         run.operator = current_operator()
     start = time.perf_counter()
+    holding = (project_lock(project, operator=run.operator, what=name, run_id=run.run_id, wait=wait,
+                            recorder=recorder, process=where[0] if where else 0,
+                            step=where[1] if where else 0)
+               if lock and not check and hosts else nullcontext())
     try:
-        with progress(len(hosts), label or name) as advance:
+        with holding, progress(len(hosts), label or name) as advance:
             with Driver(run, hosts, recorder=recorder, listeners=[advance]) as driver:
                 shown = driver.masks.run_masker()(label or name)
                 data = {"what": summarise(shown)} if label and label != name else {}

@@ -165,5 +165,5 @@ def run_(app, playbook, run_args):
     from ictops.schedule.runlog import run_logged
 
     path = _relative(app, playbook)
-    argv = ["--project", str(app.project.root), "run", path, *run_args]
+    argv = ["--project", str(app.project.root), "run", path, "--unattended", *run_args]
     return run_logged(log_path(app.project.root, path), argv, f"ictops run {' '.join([path, *run_args])}")

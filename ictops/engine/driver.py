@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ictops import clock
 from ictops.actions.base import Context, RunSettings, StepNote
 from ictops.audit.recorder import Recorder
 from ictops.connections.base import SessionError
@@ -41,6 +42,7 @@ from ictops.errors import ExitCode, IctopsError, SecretError
 from ictops.facts import Facts
 from ictops.inventory.host import Host
 from ictops.results import ActionResult, ErrorKind, HostFailure, Outcome, Plan, Status
+from ictops.schedule.gate import WindowClosed, closed_message
 
 log = logging.getLogger("ictops.engine")
 
@@ -151,6 +153,8 @@ class Driver:
         def one(host: Host) -> ActionResult | None:
             if self.run.interrupted:
                 return None
+            if self.run.deadline is not None and clock.now() >= self.run.deadline:
+                return self._window_closed(state, host)
             return self._one(state, host)
 
         done = run_hosts(hosts, one, state.step.name, self.run.workers,
@@ -241,6 +245,15 @@ class Driver:
                 hook(self.run)
             except Exception:  # noqa: BLE001 - aborting must not hide the first error
                 log.error("%s: abort failed:\n%s", state.step.name, traceback.format_exc())
+
+    def _window_closed(self, state: StepRun, host: Host) -> ActionResult:
+        """SKIPPED: the unattended run's window closed before this host started (never late)."""
+        assert self.run.window is not None and self.run.deadline is not None
+        now = time.time()
+        return ActionResult(
+            host=host.name, action=state.step.name, status=Status.SKIPPED,
+            message=closed_message(self.run.window, self.run.deadline), started=now, ended=now,
+            payload=WindowClosed(self.run.window.describe(), clock.stamp(self.run.deadline)))
 
     def _one(self, state: StepRun, host: Host) -> ActionResult:
         step = state.step

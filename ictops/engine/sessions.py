@@ -93,7 +93,14 @@ def _close_quietly(session: Any) -> None:
 
 
 def _abort_quietly(session: Any) -> None:
-    """A session's ``abort`` (no graceful logout) where it has one, else ``close``."""
+    """A session's ``abort`` (no graceful logout) where it has one, else ``close``; a server
+    session first stops its commands still running on the server (closing alone leaves them)."""
+    stop = getattr(session, "stop_commands", None)
+    if callable(stop):
+        try:
+            stop()
+        except Exception:  # noqa: BLE001 - stopping is best effort; the session is closed next
+            pass
     try:
         getattr(session, "abort", session.close)()
     except Exception:  # noqa: BLE001 - closing must never fail a run

@@ -22,6 +22,7 @@ from ictops.inventory import Inventory
 from ictops.playbook.model import HandlerCommon, Playbook, PlaybookModel, PlayStep, StepCommon
 from ictops.playbook.when import compile_when, known_names
 from ictops.project import Project
+from ictops.schedule.window import parse_window
 from ictops.validation import pydantic_errors, suggest
 from ictops.yamlfile import YamlDoc, load_yaml
 
@@ -219,4 +220,5 @@ def load_playbook(
         name=model.name, path=shown, process=model.process, routine=model.routine, hosts=model.hosts,
         serial=tuple(serial), max_fail_percentage=model.max_fail_percentage, vars=dict(model.vars),
         steps=tuple(steps), handlers=tuple(handlers), files=tuple(loader.files),
+        window=parse_window(model.window) if model.window is not None else None,
     )

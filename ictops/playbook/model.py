@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping, Union
 
 from pydantic import Field, field_validator
 
+from ictops.schedule.window import Window, parse_window
 from ictops.validation import StrictModel
 
 # serial: 5, "25%", or a list of batch sizes such as [1, "10%", "50%"] (the last repeats)
@@ -45,9 +46,18 @@ class PlaybookModel(StrictModel):
     hosts: str | None = None  # a limit expression; None = every host
     serial: SerialItem | list[SerialItem] | None = None
     max_fail_percentage: float | None = Field(default=None, ge=0, le=100)
+    # when unattended work may start: "22:00-05:00" or {hours: ..., days: mon-fri} (Bangkok)
+    window: str | dict[str, Any] | None = None
     vars: dict[str, Any] = {}
     steps: list[Any] = Field(min_length=1)
     handlers: list[Any] = []
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: Any) -> Any:
+        if value is not None:
+            parse_window(value)  # ValueError: a one-line message at the window's line
+        return value
 
     @field_validator("serial")
     @classmethod
@@ -111,6 +121,7 @@ class Playbook:
     steps: tuple[PlayStep, ...]
     handlers: tuple[PlayStep, ...]
     files: tuple[str, ...]  # project-relative paths: the playbook, then its includes
+    window: Window | None = None  # the maintenance window (docs/schedule.md)
 
     @property
     def tags(self) -> set[str]:

@@ -88,6 +88,9 @@ class PlaybookRun:
     interrupted: str | None = None  # "SIGINT"/"SIGTERM": the run was stopped by a signal
     not_started: dict[str, list[str]] = field(default_factory=dict)  # step name -> hosts
     seconds: float = 0.0
+    # the school calendar or the window said no: why nothing was run (unattended runs)
+    not_run: str | None = None
+    notes: list[str] = field(default_factory=list)  # for the terminal: window, calendar, lock
 
     @property
     def host_results(self) -> list[ActionResult]:
@@ -122,6 +125,8 @@ class PlaybookRun:
             "stopped": self.stopped,
             "interrupted": self.interrupted,
             "not_started": self.not_started,
+            "not_run": self.not_run,
+            "notes": self.notes,
             "seconds": round(self.seconds, 3),
             "steps": [
                 {

@@ -5,9 +5,12 @@ Kept out of the click module so that ``run``, ``plan`` and tests share it.
 
 from __future__ import annotations
 
+import sys
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from ictops import clock
 from ictops.actions.base import DEFAULT_WORKERS, RunSettings
 from ictops.actions.registry import Registry
 from ictops.audit.recorder import Recorder
@@ -20,6 +23,9 @@ from ictops.playbook.loader import load_playbook
 from ictops.playbook.model import Playbook
 from ictops.playbook.outcome import PlaybookRun, totals_text
 from ictops.project import Project
+from ictops.schedule.gate import Gate
+from ictops.schedule.guard import catch_up, check_gate, project_lock
+from ictops.schedule.lock import ProjectLock
 
 
 def select_hosts(inventory: Inventory, playbook: Playbook, limit: str | None) -> list[Host]:
@@ -63,9 +69,17 @@ def prepare(project: Project, inventory: Inventory, path: str, limit: str | None
 def execute(prep: Prepared, *, check: bool, diff: bool = False, forks: int = DEFAULT_WORKERS,
             tags: Sequence[str] = (), skip_tags: Sequence[str] = (), approved: Approved | None = None,
             plan_id: str | None = None, run_id: str | None = None,
-            registry: Registry | None = None) -> PlaybookRun:
+            registry: Registry | None = None, unattended: bool = False,
+            wait: float | None = 0.0) -> PlaybookRun:
     """Run the playbook through the driver, with ``playbook.start`` and ``playbook.end``
-    records around its results (status ``interrupted`` when a signal stopped it)."""
+    records around its results (status ``interrupted`` when a signal stopped it).
+
+    A changing run holds the project lock (``wait``: seconds, None for as long as it takes;
+    LockBusy, exit 75, otherwise) and starts with the hosts missed last time (catch-up). An
+    ``unattended`` run (ictops schedule) does nothing on an excluded date or outside the
+    playbook's window, and starts no host after the window closes (docs/schedule.md); a run
+    by hand only notes them.
+    """
     settings = RunSettings(project=prep.project, check=check, diff=diff, workers=forks,
                            vars=dict(prep.playbook.vars), operator=prep.operator)
     if run_id:
@@ -73,16 +87,30 @@ def execute(prep: Prepared, *, check: bool, diff: bool = False, forks: int = DEF
     book = prep.playbook
     event_step = prep.stage_step("plan", 2) if check else prep.stage_step("carry_out", 5)
     extra = {"plan": plan_id} if plan_id else {}
+    hosts, notes = list(prep.hosts), []
+    if not check:
+        verdict = check_gate(prep.project, book.window, clock.now())
+        if verdict.stop and unattended:
+            return _not_run(prep, settings, verdict, event_step)
+        if verdict.stop:
+            notes.append(f"{verdict.stop.removesuffix('; nothing was run')}; run anyway: started by hand")
+        elif unattended and book.window is not None:
+            settings.window, settings.deadline = book.window, verdict.deadline
+        hosts = catch_up(prep.project, book.path, hosts)
     with Recorder(prep.project, run_id=settings.run_id, operator=prep.operator, flags=prep.flags,
-                  catalogue=prep.catalogue) as recorder:
-        with Driver(settings, prep.hosts, recorder=recorder) as driver:
+                  catalogue=prep.catalogue) as recorder, _lock(
+            prep, settings, recorder, event_step, wait) as lock:
+        if lock is not None and lock.takeover is not None:
+            notes.append(lock.takeover.summary())
+        with Driver(settings, hosts, recorder=recorder) as driver:
             driver.event("playbook.start", "ok", process=book.process, step=event_step,
                          summary=f"{'check of ' if check else ''}{book.path} ({book.name}) "
                          f"on {len(prep.hosts)} host(s)",
                          data={"playbook": book.path, "hosts": len(prep.hosts), "check": check,
                                "routine": book.routine, **extra})
             run = Executor(book, driver, registry=registry, tags=tags, skip_tags=skip_tags,
-                           approved=approved, data=extra).run(prep.hosts)
+                           approved=approved, data=extra).run(hosts)
+            run.notes = notes
             totals = run.totals()
             driver.event("playbook.end", _end_status(run), process=book.process, step=event_step,
                          summary=end_summary(run), duration=run.seconds,
@@ -90,6 +118,35 @@ def execute(prep: Prepared, *, check: bool, diff: bool = False, forks: int = DEF
                                "not_started": run.not_started, **extra})
     recorder.check()
     return run
+
+
+def _lock(prep: Prepared, settings: RunSettings, recorder: Recorder, step: int,
+          wait: float | None) -> AbstractContextManager[ProjectLock | None]:
+    """The project lock for a changing run; none for check mode (it changes nothing)."""
+    if settings.check:
+        return nullcontext()
+    return project_lock(prep.project, operator=prep.operator, what=f"run {prep.playbook.path}",
+                        run_id=settings.run_id, wait=wait, recorder=recorder,
+                        process=prep.playbook.process, step=step, on_wait=_waiting)
+
+
+def _waiting(holder: Any) -> None:
+    who = holder.describe() if holder is not None else "another run"
+    sys.stderr.write(f"ictops: waiting for the project lock held by {who}\n")
+    sys.stderr.flush()
+
+
+def _not_run(prep: Prepared, settings: RunSettings, verdict: Gate, step: int) -> PlaybookRun:
+    """An unattended run on an excluded date or outside its window: recorded, nothing run."""
+    book = prep.playbook
+    with Recorder(prep.project, run_id=settings.run_id, operator=prep.operator, flags=prep.flags,
+                  catalogue=prep.catalogue) as recorder:
+        recorder.event("playbook.not_started", "skipped", process=book.process, step=step,
+                       summary=f"{book.path}: {verdict.stop}",
+                       data={"playbook": book.path, **verdict.data()})
+    recorder.check()
+    return PlaybookRun(settings.run_id, book, [h.name for h in prep.hosts], False,
+                       not_run=verdict.stop)
 
 
 def _end_status(run: PlaybookRun) -> str:

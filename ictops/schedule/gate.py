@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, ClassVar
 
 from ictops.clock import local, show
+from ictops.results import Payload
 from ictops.schedule.calendar import Exclusion, SchoolCalendar
+from ictops.schedule.catchup import WINDOW_SKIP
 from ictops.schedule.window import Window
 
 EXCLUDED = "excluded_date"
@@ -49,3 +52,20 @@ def gate(calendar: SchoolCalendar, window: Window | None, moment: datetime) -> G
                     f"it opens next at {show(window.next_opening(moment), seconds=False)}; nothing was run",
                     OUTSIDE)
     return Gate(deadline=deadline)
+
+
+@dataclass(frozen=True)
+class WindowClosed(Payload):
+    """A host not started because its run's maintenance window had closed."""
+
+    kind: ClassVar[str] = "window"
+    window: str
+    closed_at: str  # stored time (UTC)
+
+    def record(self) -> dict[str, Any]:
+        return {"skipped_by": WINDOW_SKIP, "window": self.window, "closed_at": self.closed_at}
+
+
+def closed_message(window: Window, deadline: datetime) -> str:
+    return (f"not started: the maintenance window {window.describe()} closed at "
+            f"{show(deadline, seconds=False)}")

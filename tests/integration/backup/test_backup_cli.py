@@ -284,10 +284,12 @@ def test_kill_9_mid_run_leaves_a_consistent_store(cli_district) -> None:
     try:
         _wait_for(lambda: lock.exists() and lock.read_text().startswith("pid"), 30, "the run lock")
         _wait_for(lambda: "ictops-kill-test" in running.read_text(), 30, "the staged change")
-        code, busy = d.ictops_json("backup", "-l", "sw-cisco-1")
-        refused = busy["results"][0]
-        assert code == 1 and (refused["status"], refused["error_kind"]) == ("failed", "step_failed")
-        assert refused["message"].startswith("backup could not start: another backup run holds")
+        # a second changing run is refused by the project lock, naming the running backup
+        busy = d.ictops("backup", "-l", "sw-cisco-1")
+        assert busy.returncode == 75, busy.stderr
+        assert busy.stderr.startswith(f"ictops: error: another ictops run holds the project lock: "
+                                      f"pid {proc.pid}, operator ")
+        assert ", backup, since " in busy.stderr
         assert proc.poll() is None, "the run ended before it could be killed"
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
