@@ -51,11 +51,14 @@ demo: os-deps venv
 	$(ICTOPS) cmd 'show version' -l 'cisco'
 	$(ICTOPS) cmd 'display version' -l 'huawei'
 	$(ICTOPS) run playbooks/nightly.yaml
+	$(ICTOPS) schedule install playbooks/nightly.yaml --at 02:00
+	$(ICTOPS) schedule list
 	@echo
 	@echo "The director's report: $$(ls -t state/reports/*.pdf state/reports/*.html 2>/dev/null | head -1)"
 	@echo "The audit trail:       ictops log show --last 20   (ictops log verify checks it)"
 	@echo "The simulated district is still running: try 'source .venv/bin/activate; ictops --help'."
-	@echo "Stop it with: make lab-down"
+	@echo "The nightly run is scheduled at 02:00 (ictops schedule list); its log: state/logs/schedule-nightly.log"
+	@echo "Stop it with: make lab-down (it also removes the schedule)"
 
 # One suite at a time per machine (flock): the lab tests start real servers and have deadlines,
 # and a second suite running beside them only slows both. CI runs one, so it never waits.
@@ -72,7 +75,9 @@ lab-up: os-deps venv
 	$(ICTOPS) lab up
 
 lab-down:
-	@if [ -x $(ICTOPS) ]; then $(ICTOPS) lab down; fi
+	@if [ -x $(ICTOPS) ]; then $(ICTOPS) lab down; \
+	  $(ICTOPS) schedule list --json 2>/dev/null | grep -q '"playbooks/nightly.yaml"' && \
+	  $(ICTOPS) schedule remove playbooks/nightly.yaml || true; fi
 
 clean: lab-down
 	rm -rf $(VENV) state build *.egg-info
