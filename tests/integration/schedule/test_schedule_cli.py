@@ -14,7 +14,7 @@ from croniter import croniter
 
 from ictops.clock import BANGKOK
 from tests.integration.district import make_project
-from tests.integration.schedule.crontab_ns import TEAM, PrivateCrontab
+from tests.integration.schedule.helpers import TEAM, PrivateCrontab
 from tests.net import LAB
 
 ROUTINE = """\

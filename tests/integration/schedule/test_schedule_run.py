@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.district import make_project, start_district, stop_district
-from tests.integration.schedule.crontab_ns import TEAM
+from tests.integration.schedule.helpers import TEAM
 from tests.net import LAB
 
 pytestmark = pytest.mark.lab

@@ -13,6 +13,7 @@ from ictops.connections.base import SessionError
 from ictops.connections.factory import open_session
 from ictops.results import ErrorKind
 from tests.integration.district import make_project, start_district, stop_district
+from tests.integration.schedule.helpers import remote, wait_for
 from tests.net import LAB
 
 pytestmark = pytest.mark.lab
@@ -28,19 +29,6 @@ def district(tmp_path_factory):
         stop_district(d)
 
 
-def remote(pattern: str) -> list[str]:
-    """Processes of the lab server (they run on this machine) whose command line matches."""
-    done = subprocess.run(["pgrep", "-af", pattern], capture_output=True, text=True, timeout=30)
-    return done.stdout.splitlines()
-
-
-def wait_for(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.mark.parametrize("sudo", [False, True])

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 from ictops.audit.show import read_records
 from ictops.schedule.lock import current_holder
 from tests.integration.district import make_project, start_district, stop_district
-from tests.integration.schedule.crontab_ns import TEAM
+from tests.integration.schedule.helpers import TEAM, remote, wait_for
 from tests.net import LAB
 
 pytestmark = pytest.mark.lab
@@ -72,18 +71,6 @@ def ictops(root: Path, *args: str, env: dict[str, str] | None = None, timeout: f
                                **(env or {})})
 
 
-def remote(pattern: str) -> list[str]:
-    done = subprocess.run(["pgrep", "-af", pattern], capture_output=True, text=True, timeout=30)
-    return done.stdout.splitlines()
-
-
-def wait_for(condition, seconds: float = 60.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return bool(condition())
 
 
 def records(root: Path) -> list[dict]:

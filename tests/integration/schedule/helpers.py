@@ -1,4 +1,4 @@
-"""Helpers of the schedule tests. Run commands against a private crontab: the real ``crontab`` of Debian's cron package, with
+"""Helpers of the schedule tests: lab processes, waiting with a deadline, the team file. Run commands against a private crontab: the real ``crontab`` of Debian's cron package, with
 its spool directory bind-mounted from a test directory in a mount namespace of its own, so a
 test never touches the machine's crontabs (nor another test run's)."""
 
@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 SPOOL = "/var/spool/cron/crontabs"
@@ -49,3 +51,19 @@ members:
   - {name: Tester, username: tester}
   - {name: Nightly service, username: svc-nightly, role: service}
 """
+
+
+def remote(pattern: str) -> list[str]:
+    """Processes of the lab servers (they run on this machine) whose command line matches."""
+    done = subprocess.run(["pgrep", "-af", pattern], capture_output=True, text=True, timeout=30)
+    return done.stdout.splitlines()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60.0) -> bool:
+    """Poll ``condition`` until it holds or the deadline passes."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())
