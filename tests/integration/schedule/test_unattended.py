@@ -158,3 +158,29 @@ def test_missed_hosts_go_first_the_next_night(district, tmp_path):
         assert started == sorted(started)  # one at a time, in that order
     finally:
         hosts.write_text(saved, encoding="utf-8")
+
+
+def test_lock_of_a_killed_run_is_taken_over_and_recorded(district):
+    root = district.project.root
+    sleeping = "^sleep 2351$"
+    killed = subprocess.Popen([sys.executable, "-m", "ictops", "--project", str(root), "run",
+                               "playbooks/slow.yaml"], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "ICTOPS_OPERATOR": "svc-nightly"})
+    try:
+        assert wait_for(lambda: len(remote(sleeping)) == 1)
+        killed.kill()  # SIGKILL: no handler runs, the holder record stays in state/run.lock
+        killed.wait(timeout=30)
+    finally:
+        if killed.poll() is None:
+            killed.kill()
+            killed.wait(timeout=30)
+        subprocess.run(["pkill", "-f", sleeping], timeout=30)  # what a SIGKILL leaves behind
+    after = ictops(root, "run", "playbooks/quick.yaml")
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert after.stderr.startswith("note: project lock taken over from a run that did not release "
+                                   f"it: pid {killed.pid}, operator svc-nightly, run playbooks/slow.yaml")
+    [takeover] = [r for r in records(root) if r["action"] == "run.lock_takeover"]
+    assert takeover["data"]["previous"]["pid"] == killed.pid
+    assert takeover["data"]["pid_alive"] is False
+    assert current_holder(root / "state") is None
