@@ -28,10 +28,12 @@ from ictops.audit.recorder import trail_path
 from ictops.audit.team import load_team
 from ictops.audit.witness import trail_head
 from ictops.errors import IctopsError
+from ictops.inventory.host import Host
 from ictops.project import Project
 from ictops.report.model import ReportData, Signer
 from ictops.report.scores import compliance_scores
 from ictops.report.sources import backups_from_store, patch_states
+from ictops.schedule.catchup import RepairRequest, repair_requests, unreachable_streaks
 from ictops.settings import load_settings
 
 
@@ -86,16 +88,23 @@ def signers(team, operator: str) -> tuple[Signer, Signer]:
     return reporter, director
 
 
-def _inventory(project: Project, notes: list[str]) -> tuple[list[str], list[str]]:
-    """(every host, the servers) of the inventory; empty with a note when it cannot be read."""
+def _inventory(project: Project, notes: list[str]) -> list[Host]:
+    """The inventory's hosts; empty with a note when it cannot be read."""
     from ictops.inventory import load_inventory
 
     try:
-        hosts = list(load_inventory(project.inventory_dir, project.root).hosts.values())
+        return list(load_inventory(project.inventory_dir, project.root).hosts.values())
     except IctopsError as exc:
         notes.append(f"the inventory cannot be read, so hosts never backed up are not listed: {exc}")
-        return [], []
-    return [h.name for h in hosts], [h.name for h in hosts if h.is_server]
+        return []
+
+
+def _repairs(project: Project, hosts: list[Host], data: ReportData, nights: int) -> tuple[RepairRequest, ...]:
+    """Hosts unreachable ``nights`` nights in a row up to now, from the whole trail (not only
+    the report's period), each with its last good backup as the backup section shows it."""
+    streaks = unreachable_streaks(show(trail_path(project), kind=[ACTION]))
+    good = {b.host: b.last_good for b in data.backups}
+    return tuple(repair_requests(streaks, hosts, good, nights))
 
 
 def collect_report(
@@ -110,7 +119,8 @@ def collect_report(
     scores = compliance_scores(project.state_dir, until)
     catalogue = load_catalogue(project)
     team = _team(project, notes)
-    hosts, servers = _inventory(project, notes)
+    inventory = _inventory(project, notes)
+    hosts, servers = [h.name for h in inventory], [h.name for h in inventory if h.is_server]
     reporter, director = signers(team, operator)
     period = None
     if since or until:
@@ -125,7 +135,9 @@ def collect_report(
         step_names={(p.number, s.number): s.name(lang) for p in catalogue.processes for s in p.steps},
         trail_head=trail_head(trail_path(project)),
     )
-    return dataclasses.replace(data, extra={"notes": notes})
+    nights = load_settings(project).unreachable_nights
+    return dataclasses.replace(data, extra={"notes": notes}, repair_nights=nights,
+                               repairs=_repairs(project, inventory, data, nights))
 
 
 def report_base(

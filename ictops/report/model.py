@@ -20,6 +20,7 @@ from ictops.errors import InputError
 from ictops.report.scores import HostScore, Scores
 from ictops.report.wording import BOOKKEEPING
 from ictops.results import Status
+from ictops.schedule.catchup import RepairRequest
 
 STATUS_ORDER = tuple(s.value for s in Status)  # ok, changed, failed, unreachable, skipped
 STALE_BACKUP_DAYS = 7.0
@@ -172,6 +173,9 @@ class ReportData:
     reporter: Signer = Signer()
     director: Signer = Signer()
     trail_head: Head | None = None  # the witness: the audit trail's last seq and hash
+    # hosts unreachable N nights in a row, each with the data of a repair request
+    repairs: tuple[RepairRequest, ...] = ()
+    repair_nights: int = 3
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -34,6 +34,8 @@ ACTIONS: Mapping[str, tuple[str, str]] = {
     "audit.prune": ("จัดเก็บบันทึกเก่าเข้าคลัง", "old trail records archived"),
     "audit.recover": ("กู้บันทึกหลังเครื่องหยุดกะทันหัน", "trail recovered after a crash"),
     "audit.key_on": ("เริ่มลงลายมือชื่อดิจิทัลในบันทึก", "trail signing turned on"),
+    "run.lock_takeover": ("รับช่วงการทำงานต่อจากรอบที่หยุดกะทันหัน", "lock taken over from a stopped run"),
+    "playbook.not_started": ("งดทำงานตามปฏิทินหรือช่วงเวลาบำรุงรักษา", "not started: calendar or window"),
 }
 FAMILIES: Mapping[str, tuple[str, str]] = {
     "notify": ("แจ้งผู้เกี่ยวข้อง", "informing those concerned"),

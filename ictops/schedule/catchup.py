@@ -115,6 +115,7 @@ class RepairRequest:
     address: str
     nights: int
     since: datetime
+    last_attempt: datetime
     last_error: str
     error_kind: str | None
     last_good_backup: datetime | None
@@ -140,7 +141,8 @@ def repair_requests(streaks: Mapping[str, Streak], hosts: Iterable[Host],
             site=host.site or "",
             device=f"{host.role or host.platform.kind} ({host.platform_name})",
             address=f"{host.hostname}:{host.port}",
-            nights=streak.nights, since=streak.since, last_error=streak.last_error,
+            nights=streak.nights, since=streak.since, last_attempt=streak.last_attempt,
+            last_error=streak.last_error,
             error_kind=streak.error_kind, last_good_backup=last_good_backup.get(host.name),
         ))
     return sorted(out, key=lambda r: (-r.nights, r.host))
