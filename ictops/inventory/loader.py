@@ -54,8 +54,8 @@ def _read(directory: Path, name: str, root: Path, required: bool) -> YamlDoc | N
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root))
+    try:  # the file itself is not resolved: a link is shown under its own name
+        return str((path.parent.resolve() / path.name).relative_to(root))
     except ValueError:
         return str(path)
 
