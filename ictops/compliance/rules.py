@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
+from ictops.compliance.backtracking import Backtracking, check_backtracking
 from ictops.compliance.expr import Expression, ExpressionError, compile_expression
 
 
@@ -44,9 +45,14 @@ def _regex(value: Any) -> re.Pattern[str]:
     if not isinstance(value, str):
         raise ValueError("a regular expression must be a string")  # noqa: TRY004 - pydantic reports ValueError
     try:
-        return re.compile(value)
+        compiled = re.compile(value)
     except re.error as exc:
         raise ValueError(f"bad regular expression {value!r}: {exc}") from None
+    try:
+        check_backtracking(value)
+    except Backtracking as exc:
+        raise ValueError(str(exc)) from None
+    return compiled
 
 
 def _expression(value: Any) -> Expression:
