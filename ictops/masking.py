@@ -1,19 +1,84 @@
-"""Mask secrets in anything shown to a person: configs, diffs, logs, reports, the audit trail.
+"""Mask secrets in anything shown to a person: outputs, configs, diffs, logs, reports, the trail.
 
-The patterns are data: each platform's ``secrets`` list in ictops/data/platforms.yaml
-(``[regex, replacement]`` pairs applied to one line at a time). On top of those, every
-platform gets the multi-line private-key block rule below, because a PEM block can sit in any
-file. Masking is for display only: stored backups keep the raw text a restore needs.
+``mask_text(text, platform, secrets)`` is the one function; ``Masker`` keeps its arguments for
+one host (``Masker.for_host``). Four layers:
+
+- the platform's patterns: each platform's ``secrets`` list in ictops/data/platforms.yaml
+  (``[regex, replacement]`` pairs applied to one line at a time; an unknown platform gets
+  every platform's patterns: masking too much beats leaking);
+- private-key blocks (PEM), for every platform, because they span lines;
+- generic assignments in commands and messages: ``password=x``, ``token: x``, ``--password x``;
+- known secret values wherever they appear: those passed in, and every secret ictops has
+  read from the inventory in this process (``SecretRef.resolve`` calls ``remember_secret``).
+
+Values are masked, not words: a pattern whose masked part starts with an ordinary word
+("password authentication failed", "secret file x is readable") leaves the line alone, so
+messages stay readable. Masking is for display only: stored backups keep the raw text a
+restore needs.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ictops.platforms import Platform, get_platform
 
+if TYPE_CHECKING:
+    from ictops.inventory.host import Host
+
 MASK = "<removed>"
+_MIN_SECRET = 3  # shorter known values are not masked: they would hide ordinary text
+
+# Words that follow "password", "secret", "key", "community"... in prose (ictops's hints
+# included), never as a value.
+_PROSE = frozenset(
+    """a an the and or nor not no for of in on at to by with from into as is are was were be
+    been being has have had do does did can cannot could may might must shall should will
+    would it its this that these those which who when where while if then than there here
+    also only still too now yet again please like looks required needed missing expired
+    incorrect invalid wrong failed denied rejected accepted changed set unset given found
+    file files authentication prompt string value values reference references mismatch
+    length policy ok write add use see run check create export give put remove rename
+    define fix edit change trust read type enter""".split()
+)
+
+# Generic assignments in commands, messages and logs: "password=x" always; "token: x" and
+# "--password x" unless x is a plain lower-case word (prose: "password is required").
+_KEYWORD = (
+    r"(?i)(\b[\w.-]*?(?:password|passwd|passphrase|secret|token|api[_-]?key|community|psk)\b"
+    r"[\"']?)"
+)
+_VALUE = r"(?!<removed>)(\"[^\"]*\"|'[^']*'|\S+)"
+_GENERIC = (
+    re.compile(_KEYWORD + r"(\s*=\s*)" + _VALUE),
+    re.compile(_KEYWORD + r"(\s*:\s*|\s+)(?!(?-i:[a-z]+)[.,;:)!?]*(?:\s|$))" + _VALUE),
+)
+
+_known: tuple[str, ...] = ()  # longest first, so a secret that contains another is masked whole
+_known_lock = threading.Lock()
+
+
+def remember_secret(value: str) -> None:
+    """Mask ``value`` in everything this process shows or logs from now on."""
+    global _known
+    if value and len(value) >= _MIN_SECRET and value not in _known:
+        with _known_lock:
+            _known = _longest_first({*_known, value})
+
+
+def _longest_first(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({v for v in values if v and len(v) >= _MIN_SECRET}, key=len, reverse=True))
+
+
+def _mask_values(text: str, secrets: tuple[str, ...]) -> str:
+    for value in _longest_first((*_known, *secrets)) if secrets else _known:
+        text = text.replace(value, MASK)
+    return text
 
 # PEM private keys (RSA, EC, OPENSSH, ENCRYPTED ...): the body lines are replaced, the
 # BEGIN/END lines stay so a reader still sees that a key is there.
@@ -42,9 +107,46 @@ def _rules(platform: Platform | None) -> tuple[tuple[re.Pattern[str], str], ...]
     return platform.secrets
 
 
+@lru_cache(maxsize=256)
+def _masked_span(replacement: str) -> tuple[int, int | None]:
+    """The groups around the masked part: it starts after group ``before`` (0: the match's
+    start) and ends before group ``after`` (None: the match's end)."""
+    head, _, tail = replacement.partition(MASK)
+    before = re.findall(r"\\(\d)", head)
+    after = re.findall(r"\\(\d)", tail)
+    return (int(before[-1]) if before else 0), (int(after[0]) if after else None)
+
+
+def _is_word(hidden: str) -> bool:
+    """Whether the masked part of a match is prose (or a reference), not a value."""
+    token = hidden.strip().lstrip("=:").split(maxsplit=1)
+    if not token:
+        return False
+    first = token[0]
+    if first.startswith("{") or first == "...":  # {env: NAME}, a placeholder
+        return True
+    return first.rstrip(".,;:)").lower() in _PROSE
+
+
+def _substitute(pattern: re.Pattern[str], replacement: str, line: str) -> str:
+    before, after = _masked_span(replacement)
+
+    def one(match: re.Match[str]) -> str:
+        start = match.end(before) if before else match.start()
+        end = match.start(after) if after is not None and match.start(after) >= 0 else match.end()
+        if _is_word(match.string[start:end]):
+            return match.group(0)
+        return match.expand(replacement)
+
+    return pattern.sub(one, line)
+
+
 def _mask_one(line: str, rules: Iterable[tuple[re.Pattern[str], str]]) -> str:
     for pattern, replacement in rules:
-        line = pattern.sub(replacement, line)
+        line = _substitute(pattern, replacement, line)
+    if MASK not in line:  # lines a platform rule masked are left alone ("secret 5 <removed>")
+        for pattern in _GENERIC:
+            line = _substitute(pattern, r"\1\2" + MASK, line)
     return line
 
 
@@ -72,25 +174,60 @@ class _Masker:
         return _mask_one(line, self.rules)
 
 
-def mask_line(line: str, platform: Platform | str | None) -> str:
-    """One line with its secrets masked (no multi-line context)."""
-    return _Masker(platform).line(line)
+def mask_text(
+    text: str, platform: Platform | str | None = None, secrets: Iterable[str] = ()
+) -> str:
+    """``text`` as it may be shown or logged, every secret masked (see the module docstring).
 
-
-def mask_secrets(text: str, platform: Platform | str | None) -> str:
-    """``text`` (a config or file) with every secret the platform's rules know masked.
-
-    ``platform`` is a Platform, its name, or None (unknown: every platform's rules apply).
+    ``platform``: a Platform, its name, or None (unknown: every platform's patterns apply).
+    ``secrets``: values to mask wherever they appear (a host's resolved passwords).
     """
     masker = _Masker(platform)
     out: list[str] = []
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         out.append(masker.line(body) + line[len(body) :])
-    return "".join(out)
+    return _mask_values("".join(out), tuple(secrets))
 
 
-def mask_diff(diff: str, platform: Platform | str | None) -> str:
+def mask_line(line: str, platform: Platform | str | None) -> str:
+    """One line with its secrets masked (no multi-line context)."""
+    return mask_text(line, platform)
+
+
+def mask_secrets(text: str, platform: Platform | str | None) -> str:
+    """A config or file with its secrets masked: ``mask_text`` without host values."""
+    return mask_text(text, platform)
+
+
+class Masker:
+    """``mask_text`` for one host: its platform and its known secret values."""
+
+    def __init__(self, platform: Platform | str | None = None, secrets: Iterable[str] = ()):
+        self.platform = platform
+        self.secrets = tuple(secrets)
+
+    def __call__(self, text: str) -> str:
+        return mask_text(text, self.platform, self.secrets)
+
+    @classmethod
+    def for_host(cls, host: Host, root: Path) -> Masker:
+        """The host's platform and the values of its secrets that can be read now."""
+        from ictops.errors import IctopsError
+
+        values = []
+        for _, ref in host.secret_refs():
+            if ref.is_available(root):
+                try:
+                    values.append(ref.resolve(root))
+                except IctopsError:  # unreadable (mode, missing): nothing to mask
+                    pass
+        return cls(host.platform_name, values)
+
+
+def mask_diff(
+    diff: str, platform: Platform | str | None, secrets: Iterable[str] = ()
+) -> str:
     """A unified diff with secrets masked on both sides; headers and hunk lines are kept."""
     old_side = _Masker(platform)
     new_side = _Masker(platform)
@@ -111,4 +248,5 @@ def mask_diff(diff: str, platform: Platform | str | None) -> str:
                 out.append(prefix + masked)
             continue
         out.append(raw)  # "\ No newline at end of file" and the like
-    return "\n".join(out) + ("\n" if diff.endswith("\n") else "")
+    text = "\n".join(out) + ("\n" if diff.endswith("\n") else "")
+    return _mask_values(text, tuple(secrets))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ictops.errors import SecretError
+from ictops.masking import remember_secret
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class SecretRef:
                     f"{where}environment variable {self.env} is not set; "
                     f"export {self.env}=... before running ictops"
                 )
+            remember_secret(value)
             return value
         path = base / str(self.file)
         try:
@@ -56,6 +58,7 @@ class SecretRef:
             raise SecretError(
                 f"{where}secret file {path} is readable by others; run: chmod 600 {path}"
             )
+        remember_secret(value)
         return value
 
     def __repr__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -65,24 +66,48 @@ class App:
         return self._inventory
 
 
+class _MaskingFormatter(logging.Formatter):
+    """Every logged line masked: what a device sends may hold its secrets (every platform's
+    patterns apply, and every secret value ictops has read)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from ictops.masking import mask_text
+
+        return mask_text(super().format(record))
+
+
+def _private(path: Path, mode: int) -> None:
+    """Tighten ``path`` to no access for group and others (state/ holds backups, the trail,
+    logs, plans: configurations and who did what)."""
+    current = path.stat().st_mode & 0o7777
+    if current & 0o077:
+        os.chmod(path, current & ~0o077 | mode)
+
+
 def _setup_logging(project: Project, verbose: int) -> None:
-    """Details go to state/logs/ictops.log; the terminal only gets what the user needs."""
+    """Details go to state/logs/ictops.log (state/ 0700, the log 0600, masked); the terminal
+    only gets what the user needs."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     for noisy in ("paramiko", "netmiko", "asyncssh"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL if verbose < 2 else logging.DEBUG)
     logdir = project.state_dir / "logs"
+    logfile = logdir / "ictops.log"
     try:
-        logdir.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(logdir / "ictops.log", encoding="utf-8")
+        for directory in (project.state_dir, logdir):
+            directory.mkdir(mode=0o700, exist_ok=True)
+            _private(directory, 0o700)
+        os.close(os.open(logfile, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600))
+        _private(logfile, 0o600)
+        handler: logging.Handler = logging.FileHandler(logfile, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     if verbose:
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
-        console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        console.setFormatter(_MaskingFormatter("%(levelname)s %(name)s: %(message)s"))
         root.addHandler(console)
 
 

@@ -85,6 +85,25 @@ class Host:
         """The name OpenSSH and paramiko use in known_hosts for this host."""
         return self.hostname if self.port == 22 else f"[{self.hostname}]:{self.port}"
 
+    def secret_refs(self) -> list[tuple[str, SecretRef]]:
+        """Every secret reference of the host with its key: the typed ones, then those under
+        ``data`` (secret-looking keys, ``data.snmp.community``)."""
+        refs = [
+            (key, ref)
+            for key in ("password", "enable_secret", "sudo_password")
+            if (ref := getattr(self, key)) is not None
+        ]
+        stack: list[tuple[str, Any]] = [("data", self.data)]
+        while stack:
+            where, value = stack.pop()
+            if isinstance(value, SecretRef):
+                refs.append((where, value))
+            elif isinstance(value, Mapping):
+                stack.extend((f"{where}.{k}", v) for k, v in reversed(list(value.items())))
+            elif isinstance(value, (list, tuple)):
+                stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value))))
+        return refs
+
     def attribute(self, key: str) -> Any:
         """A value by name for filters and templates: a typed field, else ``data``
         (dotted keys go down nested mappings). Missing -> None."""
