@@ -15,6 +15,9 @@ from pathlib import Path
 
 from ictops.errors import SecretError
 from ictops.masking import remember_secret
+from ictops.yamlfile import read_input
+
+MAX_SECRET_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -47,16 +50,22 @@ class SecretRef:
             return value
         path = base / str(self.file)
         try:
+            # a regular file of at most 64 KiB: a FIFO must not block, /dev/zero not fill memory
+            raw = read_input(path, str(path), SecretError, max_bytes=MAX_SECRET_BYTES)
             mode = path.stat().st_mode
-            value = path.read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as exc:
+            value = raw.decode("utf-8").rstrip("\r\n")
+        except SecretError as exc:  # not found, not a regular file, too large
+            hint = "" if ";" in exc.message else "; create it with the secret on one line, mode 0600"
+            raise SecretError(f"{where}secret file {path}: {exc.message}{hint}") from None
+        except (OSError, UnicodeDecodeError) as exc:
             raise SecretError(
-                f"{where}secret file {path} cannot be read ({exc.strerror}); "
+                f"{where}secret file {path} cannot be read ({getattr(exc, 'strerror', None) or exc}); "
                 "create it with the secret on one line, mode 0600"
             ) from None
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise SecretError(
-                f"{where}secret file {path} is readable by others; run: chmod 600 {path}"
+                f"{where}secret file {path} can be read by others (mode {stat.S_IMODE(mode):04o}); "
+                f"run: chmod 600 {path}"
             )
         remember_secret(value)
         return value

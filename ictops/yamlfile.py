@@ -250,6 +250,11 @@ def _compose(text: str, doc: YamlDoc, error_cls: type[InputError]) -> None:
         raise error_cls(f"cannot read value: {exc.problem}", shown, line) from None
 
 
+def file_kind(mode: int) -> str:
+    """'directory', 'FIFO', 'character device'... for a mode that is not a regular file's."""
+    return next((name for test, name in _KINDS if test(mode)), "special file")
+
+
 def read_input(
     path: Path, shown: str, error_cls: type[InputError] = InputError, max_bytes: int = MAX_BYTES
 ) -> bytes:
@@ -265,7 +270,7 @@ def read_input(
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _KINDS if test(mode)), "special file")
+            kind = file_kind(mode)
             via = f" (through a link to {os.path.realpath(path)})" if os.path.islink(path) else ""
             raise error_cls(
                 f"a {kind}{via}, not a regular file; ictops reads only regular files: "

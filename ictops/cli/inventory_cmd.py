@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -23,8 +24,18 @@ def _secret_view(ref: SecretRef | None, root) -> str | None:
     return f"{MASK} ({ref.describe()}, {state})"
 
 
+def _data_view(value: Any, root) -> Any:
+    if isinstance(value, SecretRef):
+        return _secret_view(value, root)
+    if isinstance(value, Mapping):
+        return {k: _data_view(v, root) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_data_view(v, root) for v in value]
+    return value
+
+
 def host_view(host: Host, root) -> dict[str, Any]:
-    """A host as shown to people: resolved values, secrets masked."""
+    """A host as shown to people: resolved values, secrets masked (data's too)."""
     view = asdict(host)
     view = {"name": view.pop("name"), "hostname": view.pop("hostname"), "port": view.pop("port"),
             "platform": view.pop("platform_name"), **view}
@@ -33,6 +44,7 @@ def host_view(host: Host, root) -> dict[str, Any]:
     view["groups"] = list(host.groups)
     view["all_groups"] = list(host.all_groups)
     view["backup_files"] = list(host.backup_files)
+    view["data"] = _data_view(host.data, root)
     return view
 
 
@@ -44,15 +56,18 @@ def inventory() -> None:
 @inventory.command("check")
 @click.pass_obj
 def check(app) -> None:
-    """Validate the inventory; print a summary, or every error with file:line (exit 2)."""
-    inv = app.inventory()
+    """Validate the inventory and its secret files; print a summary, or every error with
+    file:line (exit 2)."""
+    from ictops.inventory import load_inventory
+
+    inv = load_inventory(app.project.inventory_dir, app.project.root, check_files=True)
     kinds = Counter(h.platform_name for h in inv.hosts.values())
     missing = sorted(
         {
             ref.describe()
             for h in inv.hosts.values()
-            for ref in (h.password, h.enable_secret, h.sudo_password)
-            if ref is not None and not ref.is_available(inv.root)
+            for _, ref in h.secret_refs()
+            if not ref.is_available(inv.root)
         }
     )
     summary = ", ".join(f"{n} {p}" for p, n in sorted(kinds.items()))

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import fields as dc_fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from ictops.errors import InputError, InputErrors, InventoryError
+from ictops.inventory.door import Door
 from ictops.inventory.host import Host, Limits, School, Timeouts
 from ictops.inventory.inventory import Inventory
 from ictops.inventory.schema import DefaultsModel, GroupModel, HostModel, SecretRefModel
@@ -28,6 +29,14 @@ _SCALARS = (
 _SECRETS = ("password", "enable_secret", "sudo_password")
 _TIMEOUT_KEYS = tuple(f.name for f in dc_fields(Timeouts))
 _LIMIT_KEYS = tuple(f.name for f in dc_fields(Limits))
+
+
+class _Layer(NamedTuple):
+    """A host, one of its groups or the defaults, as one layer of the host's values."""
+
+    model: Any  # HostModel | GroupModel | DefaultsModel
+    source: str  # "inventory/hosts.yaml, host 'sw-1'", for secret errors
+    data: Mapping[str, Any]  # the layer's data: with SecretRefs (ictops.inventory.door)
 
 
 def _read(directory: Path, name: str, root: Path, required: bool) -> YamlDoc | None:
@@ -178,11 +187,11 @@ def _deep_merge(into: dict[str, Any], layer: Mapping[str, Any]) -> None:
             into[key] = value
 
 
-def _section(layers: list[tuple[BaseModel, str]], name: str, keys: tuple[str, ...]) -> dict[str, Any]:
+def _section(layers: list[_Layer], name: str, keys: tuple[str, ...]) -> dict[str, Any]:
     """Each key of a nested section (timeouts, limits) from the first layer that sets it."""
     values: dict[str, Any] = {}
     for key in keys:
-        for model, _ in layers:
+        for model, *_ in layers:
             section = getattr(model, name)
             if section is not None and getattr(section, key) is not None:
                 values[key] = getattr(section, key)
@@ -193,23 +202,24 @@ def _section(layers: list[tuple[BaseModel, str]], name: str, keys: tuple[str, ..
 def _resolve_host(
     name: str,
     host: HostModel,
-    layers: list[tuple[BaseModel, str]],
+    layers: list[_Layer],
     all_groups: tuple[str, ...],
 ) -> Host:
     """Merge a host with its layers (host first, defaults last) into a Host."""
     values: dict[str, Any] = {}
     for key in _SCALARS:
-        values[key] = next((getattr(m, key) for m, _ in layers if getattr(m, key) is not None), None)
+        values[key] = next((getattr(m, key) for m, *_ in layers if getattr(m, key) is not None), None)
     secrets: dict[str, SecretRef | None] = {}
     for key in _SECRETS:
         secrets[key] = next(
-            (_secret(getattr(m, key), src) for m, src in layers if getattr(m, key) is not None), None
+            (_secret(getattr(m, key), src) for m, src, _ in layers if getattr(m, key) is not None),
+            None,
         )
     timeouts = _section(layers, "timeouts", _TIMEOUT_KEYS)
     limits = _section(layers, "limits", _LIMIT_KEYS)
     data: dict[str, Any] = {}
-    for model, _ in reversed(layers):
-        _deep_merge(data, model.data)
+    for layer in reversed(layers):
+        _deep_merge(data, layer.data)
     school = values["school"]
     return Host(
         name=name,
@@ -232,12 +242,17 @@ def _resolve_host(
         all_groups=all_groups,
         backup_files=tuple(values["backup_files"] or ()),
         data=data,
-        source=layers[0][1],
+        source=layers[0].source,
     )
 
 
-def load_inventory(directory: Path, project_root: Path | None = None) -> Inventory:
-    """Load the inventory in ``directory``. Raises InventoryError(s) with file:line."""
+def load_inventory(
+    directory: Path, project_root: Path | None = None, check_files: bool = False
+) -> Inventory:
+    """Load the inventory in ``directory``. Raises InventoryError(s) with file:line.
+
+    ``check_files``: also refuse secret files that others can read or that are not regular
+    files (``ictops inventory check``; other commands find out when they connect)."""
     root = (project_root or directory.parent).resolve()
     hosts_doc = _read(directory, "hosts.yaml", root, required=True)
     groups_doc = _read(directory, "groups.yaml", root, required=False)
@@ -263,9 +278,18 @@ def load_inventory(directory: Path, project_root: Path | None = None) -> Invento
     resolver = _Resolver(groups, groups_doc, errors)  # type: ignore[arg-type]
     resolver.check_groups()
     resolved: dict[str, Host] = {}
-    # where each layer comes from, for secret errors (no line: computing lines is slow)
-    group_sources = {n: f"{groups_doc.file}, group '{n}'" for n in groups} if groups_doc else {}
-    defaults_source = defaults_doc.file if defaults_doc else "defaults"
+    # each layer with where it comes from, for secret errors (no line: computing lines is slow)
+    door = Door(errors)
+    group_layers: dict[str, _Layer] = {}
+    for n, group in groups.items():
+        assert groups_doc is not None
+        src = f"{groups_doc.file}, group '{n}'"
+        group_layers[n] = _Layer(group, src, door.entry(group, groups_doc, (n,), f"group '{n}'", src))
+    defaults_layer = _Layer(defaults, defaults_doc.file if defaults_doc else "defaults", {})
+    if defaults_doc:
+        defaults_layer = defaults_layer._replace(
+            data=door.entry(defaults, defaults_doc, (), "defaults", defaults_doc.file)
+        )
     for name, host in hosts.items():
         all_groups: list[str] = []
         for i, group in enumerate(host.groups):  # type: ignore[attr-defined]
@@ -276,10 +300,11 @@ def load_inventory(directory: Path, project_root: Path | None = None) -> Invento
                 if g not in all_groups:
                     all_groups.append(g)
         source = f"{hosts_doc.file}, host '{name}'"
-        layers: list[tuple[BaseModel, str]] = [(host, source)]
-        layers += [(groups[g], group_sources[g]) for g in all_groups]
-        layers.append((defaults, defaults_source))
-        if not any(m.hostname for m, _ in layers):  # type: ignore[attr-defined]
+        what = f"host '{name}'"
+        layers = [_Layer(host, source, door.entry(host, hosts_doc, (name,), what, source))]
+        layers += [group_layers[g] for g in all_groups]
+        layers.append(defaults_layer)
+        if not any(m.hostname for m, *_ in layers):
             errors.append(
                 hosts_doc.error(
                     (name,),
@@ -289,7 +314,7 @@ def load_inventory(directory: Path, project_root: Path | None = None) -> Invento
                 )
             )
             continue
-        if not any(m.platform for m, _ in layers):  # type: ignore[attr-defined]
+        if not any(m.platform for m, *_ in layers):
             errors.append(
                 hosts_doc.error(
                     (name,),
@@ -301,6 +326,8 @@ def load_inventory(directory: Path, project_root: Path | None = None) -> Invento
             continue
         resolved[name] = _resolve_host(name, host, layers, tuple(all_groups))  # type: ignore[arg-type]
 
+    if check_files:
+        door.check_files(root)
     if errors:
         errors.sort(key=lambda e: (e.file or "", e.line or 0))
         raise errors[0] if len(errors) == 1 else InputErrors(errors)

@@ -24,6 +24,8 @@ ORDINARY = [
     "sudo: a terminal is required to read the password; either use the -S option",
     "inventory/hosts.yaml:12: host 'sw-1': secret file state/lab/x is readable by others; run: chmod 600 state/lab/x",
     "secret file state/lab/switch-password cannot be read (No such file or directory); create it with the secret on one line, mode 0600",
+    "inventory/groups.yaml:21: group 'switches': secret file state/lab/switch-password can be read by others (mode 0644); run: chmod 600 /p/state/lab/switch-password",
+    "host 'a': secret file /p/fifo: a FIFO, not a regular file; ictops reads only regular files: put the real file here",
     "environment variable SW_PASS is not set; export SW_PASS=... before running ictops",
     "host 'sw-1': key 'enable_secret' must be a mapping; write {env: NAME} or {file: path/to/secret-file}",
     "plaintext secrets are not allowed in the inventory; write {env: VARIABLE_NAME} or {file: path/to/secret-file}",

@@ -63,3 +63,47 @@ def test_show_resolves_values_and_masks_secrets(tmp_path):
     assert "hunter2" not in proc.stdout + proc.stderr
     proc = ictops(root, "inventory", "show", "sw-envv")
     assert proc.returncode == 2 and "did you mean 'sw-env'" in proc.stderr
+
+
+def test_check_refuses_a_secret_file_others_can_read(tmp_path):
+    """Issue 8 item 12: it passed, and the host failed later, at connect."""
+    root = project(tmp_path)
+    secret = root / "state" / "lab" / "switch-password"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text("sw-pass\n")
+    secret.chmod(0o644)
+    proc = ictops(root, "inventory", "check")
+    assert proc.returncode == 2, proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert lines[0].startswith("ictops: error: inventory/groups.yaml:"), lines[0]
+    assert "group 'switches': secret file state/lab/switch-password can be read by others (mode 0644)" in lines[0]
+    assert f"run: chmod 600 {secret}" in lines[0]
+    secret.chmod(0o600)
+    assert ictops(root, "inventory", "check").returncode == 0
+
+
+def test_secret_under_data_is_a_reference_shown_masked(tmp_path):
+    root = project(tmp_path)
+    hosts = root / "inventory" / "hosts.yaml"
+    hosts.write_text(hosts.read_text() + "  data: {snmp_community: {env: ICTOPS_TEST_COMMUNITY}}\n")
+    env = {"ICTOPS_TEST_COMMUNITY": "c0mm-secret-ro"}
+    show = ictops(root, "inventory", "show", "sw-env", "--json", env=env)
+    assert show.returncode == 0, show.stderr
+    assert json.loads(show.stdout)["data"]["snmp_community"] == "******** (env:ICTOPS_TEST_COMMUNITY, set)"
+    listed = ictops(root, "inventory", "list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    for proc in (show, listed, ictops(root, "inventory", "show", "sw-env", env=env)):
+        assert "c0mm-secret" not in proc.stdout + proc.stderr
+
+
+def test_plaintext_secret_under_data_is_refused(tmp_path):
+    root = project(tmp_path)
+    hosts = root / "inventory" / "hosts.yaml"
+    hosts.write_text(hosts.read_text() + "  data:\n    snmp_password: X-plain-1\n")
+    proc = ictops(root, "inventory", "list", "--json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        "ictops: error: inventory/hosts.yaml:12: host 'sw-env': data key 'snmp_password' looks like a "
+        "secret: write {env: NAME} or {file: PATH} (a file only you can read) instead of the value"
+    ]
