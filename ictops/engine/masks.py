@@ -93,8 +93,8 @@ def _values(masker: Masker, text: str) -> str:
 
 def _secret_values(host: Host, root: Path) -> list[str]:
     values = []
-    for ref in (host.password, host.enable_secret, host.sudo_password):
-        if ref is not None and ref.is_available(root):
+    for _, ref in host.secret_refs():  # typed ones and those under data: (snmp_community...)
+        if ref.is_available(root):
             try:
                 values.append(ref.resolve(root))
             except IctopsError:
