@@ -32,11 +32,12 @@ class Inventory:
     def select(self, limit: str | None) -> list[Host]:
         """Hosts matching a -l/--limit expression (all hosts when None), in inventory order.
 
-        Raises LimitError when the expression is invalid or selects no host.
+        Raises LimitError when the expression is invalid, empty or selects no host: an
+        empty -l (a script's unset variable) must not mean the whole district.
         """
         from ictops.inventory.limit import parse_limit
 
-        if not limit or not limit.strip():
+        if limit is None:
             return list(self.hosts.values())
         predicate = parse_limit(limit, self)
         selected = [h for h in self.hosts.values() if predicate(h)]

@@ -5,7 +5,8 @@
     unary := ("not" | "!") unary | "(" expr ")" | atom
     atom  := NAME | KEY "=" VALUE | KEY "!=" VALUE
 
-NAME is a host name or a group name, globs allowed (``sw-*``); KEY=VALUE tests
+NAME is a host name or a group name, globs allowed (``sw-*``), or ``all`` (every host, as in
+Ansible); KEY=VALUE tests
 host data (role, site, platform, district, school_code, any data key, dotted
 for nested data), VALUE may be a glob or quoted ('บ้าน หนองบัว').
 """
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ictops.inventory.inventory import Inventory
 
 Predicate = Callable[["Host"], bool]
+ALL = "all"  # every host, as Ansible's implicit group
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -92,7 +94,9 @@ class _Parser:
 
     def parse(self) -> Predicate:
         if not self.tokens:
-            raise self.fail("it is empty")
+            raise LimitError(
+                f"limit '{self.text}' is empty; leave -l out, or write -l all, to act on every host"
+            )
         pred = self.expr()
         if self.peek() is not None:
             raise self.fail(f"unexpected '{self.peek()[1]}'")  # type: ignore[index]
@@ -154,6 +158,8 @@ class _Parser:
         return lambda h: _glob_match(pattern, h.attribute(key))
 
     def name(self, word: str) -> Predicate:
+        if word == ALL:
+            return lambda h: True
         groups = set(fnmatch.filter(self.inventory.groups, word))
         hosts = set(fnmatch.filter(self.inventory.hosts, word))
         if not groups and not hosts:

@@ -16,6 +16,7 @@ from ictops.errors import InputError, InputErrors, InventoryError
 from ictops.inventory.door import Door
 from ictops.inventory.host import Host, Limits, School, Timeouts
 from ictops.inventory.inventory import Inventory
+from ictops.inventory.limit import ALL
 from ictops.inventory.schema import DefaultsModel, GroupModel, HostModel, SecretRefModel
 from ictops.platforms import platforms
 from ictops.secrets import SecretRef
@@ -77,6 +78,10 @@ def _validate(
     for name, body in doc.data.items():
         if not isinstance(name, str) or not name:
             errors.append(doc.error((name,), f"{kind} name must be text, not {name!r}", InventoryError))
+            continue
+        if name == ALL:
+            errors.append(doc.error((name,), f"{kind} name 'all' is reserved (-l all selects "
+                                    "every host); rename it", InventoryError))
             continue
         if body is None:
             body = {}

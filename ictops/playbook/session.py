@@ -31,7 +31,7 @@ from ictops.schedule.lock import ProjectLock
 def select_hosts(inventory: Inventory, playbook: Playbook, limit: str | None) -> list[Host]:
     """The playbook's hosts, intersected with -l/--limit."""
     hosts = inventory.select(playbook.hosts)
-    if limit:
+    if limit is not None:  # an empty -l is refused by select(), never "no limit"
         wanted = {h.name for h in inventory.select(limit)}
         hosts = [h for h in hosts if h.name in wanted]
         if not hosts:

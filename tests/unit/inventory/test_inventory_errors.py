@@ -172,3 +172,15 @@ def test_data_merges_deeply_host_over_groups_over_defaults(tmp_path):
         """, defaults="data: {lab: {root: none, extra: 1}, office: o}\n")
     host = load_inventory(inv, tmp_path).host("srv-1")
     assert host.data == {"lab": {"root": "debian", "profile": "compliant", "extra": 1}, "tags": ["a"], "office": "o"}
+
+
+@pytest.mark.parametrize("where", ["hosts", "groups"])
+def test_all_is_a_reserved_name(tmp_path, where):
+    if where == "hosts":
+        inv = write(tmp_path, "a:\n  hostname: 1.2.3.4\n  groups: [servers]\n" + "all:\n  hostname: 1.2.3.5\n  groups: [servers]\n")
+    else:
+        inv = write(tmp_path, "a:\n  hostname: 1.2.3.4\n  groups: [servers]\n", groups="servers: {platform: linux}\nall: {}\n")
+    assert error_of(inv) == (
+        f"inventory/{where}.yaml:{4 if where == 'hosts' else 2}: "
+        f"{'host' if where == 'hosts' else 'group'} name 'all' is reserved (-l all selects every host); rename it"
+    )

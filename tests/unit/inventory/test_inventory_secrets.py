@@ -117,3 +117,4 @@ def test_resolving_a_fifo_secret_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "fifo")
     with pytest.raises(SecretError, match="not a regular file"):
         SecretRef(file="fifo", source="inventory/hosts.yaml, host 'a'").resolve(tmp_path)
+

@@ -53,7 +53,23 @@ def test_and_binds_tighter_than_or(inv):
 
 
 def test_no_limit_selects_all(inv):
-    assert len(inv.select(None)) == len(inv.hosts) == len(inv.select("  "))
+    assert len(inv.select(None)) == len(inv.hosts)
+
+
+@pytest.mark.parametrize("limit", ["", "  ", "\t"])
+def test_an_empty_limit_is_refused(inv, limit):
+    """A script with an empty variable (-l "$SCHOOL") must not act on the whole district."""
+    with pytest.raises(LimitError) as info:
+        inv.select(limit)
+    assert str(info.value) == (
+        f"limit '{limit}' is empty; leave -l out, or write -l all, to act on every host"
+    )
+
+
+def test_all_selects_every_host_as_in_ansible(inv):
+    assert names(inv, "all") == list(inv.hosts)
+    assert names(inv, "all and role=switch") == names(inv, "role=switch")
+    assert names(inv, "all and not huawei") == names(inv, "not huawei")
 
 
 @pytest.mark.parametrize(
