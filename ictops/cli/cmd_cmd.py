@@ -48,6 +48,10 @@ def cmd(app, command, limit, timeout, sudo, forks, as_json, full, output_dir, wa
     Exit codes: 0 every host OK, 1 a host failed or was unreachable, 2 bad input,
     75 another run holds the project lock (--wait waits), 130/143 stopped by SIGINT/SIGTERM (the hosts that finished are printed and recorded).
     """
+    if not command.strip():
+        raise InputError(
+            "the command is empty; give the command to run, for example: ictops cmd 'uptime'"
+        )
     hosts = app.inventory().select(limit)
     if output_dir is not None:
         output_dir = _output_dir(output_dir)
