@@ -66,8 +66,10 @@ _known_lock = threading.Lock()
 def remember_secret(value: str) -> None:
     """Mask ``value`` in everything this process shows or logs from now on."""
     global _known
-    if value and len(value) >= _MIN_SECRET and value not in _known:
-        with _known_lock:
+    if not value or len(value) < _MIN_SECRET:
+        return
+    with _known_lock:
+        if value not in _known:
             _known = _longest_first({*_known, value})
 
 
