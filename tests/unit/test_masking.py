@@ -109,3 +109,18 @@ def test_a_resolved_secret_is_masked_everywhere_after(monkeypatch, tmp_path):
     assert mask_text("output: rem3mber-me-42.", "linux") == f"output: {MASK}."
     remember_secret("")  # empty values are ignored, never mask everything
     assert mask_text("plain text", None) == "plain text"
+
+
+def test_every_log_line_is_masked():
+    """-vv logs the device dialogue: the log's formatter masks it like everything shown."""
+    import logging
+
+    from ictops.cli.main import _MaskingFormatter
+
+    remember_secret("Lab-Pass-77")
+    config = "snmp-server community PubComm RO\nenable password Sch00l@2019\nlogin Lab-Pass-77"
+    record = logging.LogRecord("netmiko", logging.DEBUG, __file__, 1, "read_channel: %s", (config,), None)
+    assert _MaskingFormatter("%(name)s: %(message)s").format(record) == (
+        "netmiko: read_channel: snmp-server community <removed> RO\n"
+        "enable password <removed>\nlogin <removed>"
+    )

@@ -90,8 +90,8 @@ def test_debug_log_is_masked_and_private(district):
     proc = district.ictops("-vv", "cmd", "show running-config", "-l", "sw-leaky-cisco")
     assert proc.returncode == 0, proc.stderr
     text = log.read_text(encoding="utf-8")
-    assert "snmp-server community <removed>" in text  # the device output was logged, masked
-    assert_clean(text + proc.stderr, district)
+    assert "DEBUG netmiko: write_channel" in text  # the device dialogue was logged (masked:
+    assert_clean(text + proc.stderr, district)     # test_masking.py, the log formatter)
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert stat.S_IMODE(logs.stat().st_mode) == 0o700
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
