@@ -1,7 +1,7 @@
 """Mask secrets in anything shown to a person: outputs, configs, diffs, logs, reports, the trail.
 
 ``mask_text(text, platform, secrets)`` is the one function; ``Masker`` keeps its arguments for
-one host (``Masker.for_host``). Four layers:
+one host (the engine builds one per host: ictops/engine/masks.py). Four layers:
 
 - the platform's patterns: each platform's ``secrets`` list in ictops/data/platforms.yaml
   (``[regex, replacement]`` pairs applied to one line at a time; an unknown platform gets
@@ -23,13 +23,8 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ictops.platforms import Platform, get_platform
-
-if TYPE_CHECKING:
-    from ictops.inventory.host import Host
 
 MASK = "<removed>"
 _MIN_SECRET = 3  # shorter known values are not masked: they would hide ordinary text
@@ -211,20 +206,6 @@ class Masker:
 
     def __call__(self, text: str) -> str:
         return mask_text(text, self.platform, self.secrets)
-
-    @classmethod
-    def for_host(cls, host: Host, root: Path) -> Masker:
-        """The host's platform and the values of its secrets that can be read now."""
-        from ictops.errors import IctopsError
-
-        values = []
-        for _, ref in host.secret_refs():
-            if ref.is_available(root):
-                try:
-                    values.append(ref.resolve(root))
-                except IctopsError:  # unreadable (mode, missing): nothing to mask
-                    pass
-        return cls(host.platform_name, values)
 
 
 def mask_diff(
