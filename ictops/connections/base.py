@@ -40,6 +40,7 @@ class SessionError(IctopsError):
         self.kind = kind
         self.message = message
         self.during_connect = during_connect or kind in CONNECT_KINDS
+        self.sent: tuple[str, ...] = ()  # configure: the lines that reached the device first
         super().__init__(message)
 
 
@@ -114,8 +115,10 @@ class SwitchSession(Protocol):
         ...
 
     def configure(self, lines: Sequence[str], *, timeout: float | None = None) -> str:
-        """Apply config lines in config mode. Raises SessionError COMMAND_FAILED when the
-        device refuses a line (``% Invalid input`` and the like)."""
+        """Apply config lines in config mode, one at a time (``timeout`` for each). Raises
+        SessionError COMMAND_FAILED at the first line the device refuses (``% Invalid input``
+        and the like; later lines are not sent); any SessionError from it lists in ``sent``
+        the lines that reached the device."""
         ...
 
     def running_config(self) -> str: ...

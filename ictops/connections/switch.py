@@ -2,9 +2,10 @@
 
 The login is the servers' one (ictops/connections/ssh.py: known_hosts, timeouts, one way of
 classifying failures). netmiko then drives the shell we open for it: prompt detection,
-paging off, enable, config mode. Commands are read by our own loop, which stops at the
-first prompt of any mode (so ``configure terminal`` cannot hang until the timeout), sees a
-closed channel at once, and keeps at most ``limits.output`` bytes. Every phase runs under
+paging off, enable, saving. Commands are read by our own loop, which stops at the first
+prompt of any mode (so ``configure terminal`` cannot hang until the timeout), sees a closed
+channel at once, and keeps at most ``limits.output`` bytes; configuration lines go through
+the same loop, one at a time (ictops/connections/configmode.py). Every phase runs under
 the connection's watchdog (ictops/connections/deadline.py).
 """
 
@@ -23,10 +24,11 @@ import paramiko
 from netmiko import ConnectHandler
 from netmiko.base_connection import BaseConnection
 from netmiko.channel import SSHChannel
-from netmiko.exceptions import ConfigInvalidException, ReadException, ReadTimeout
+from netmiko.exceptions import ReadException, ReadTimeout
 
 from ictops.connections.base import CommandResult, SessionError, size
 from ictops.connections.classify import session_error
+from ictops.connections.configmode import send_config
 from ictops.connections.deadline import GRACE
 from ictops.connections.server import quiet_paramiko
 from ictops.connections.ssh import Credentials, Link, credentials, login
@@ -176,8 +178,6 @@ class NetmikoSwitchSession:
         self._closed = False
         self._broken = False  # a timeout or a lost connection: no graceful logout
         self.home = ""  # the enable-mode prompt, read when the session opened
-        patterns = host.platform.config_errors
-        self._error_pattern = "|".join(f"(?:{p.pattern})" for p in patterns)
 
     # commands -----------------------------------------------------------------------------
 
@@ -288,45 +288,24 @@ class NetmikoSwitchSession:
         )
 
     def configure(self, lines: Sequence[str], *, timeout: float | None = None) -> str:
-        """Apply config lines; SessionError COMMAND_FAILED naming the line the device refused."""
+        """Apply config lines, one at a time (ictops/connections/configmode.py); SessionError
+        COMMAND_FAILED names the line the device refused, ``sent`` the lines it got."""
         limit = timeout if timeout is not None else self.host.timeouts.command
         lines = [line for line in lines if line.strip()]
         if not lines:
             return ""
+        return send_config(self, self.host.platform, lines, limit, self._where)
 
-        def send() -> str:
-            try:
-                return str(
-                    self._conn.send_config_set(
-                        lines, read_timeout=limit, error_pattern=self._error_pattern
-                    )
-                )
-            except ConfigInvalidException as exc:
-                raise self._refused(str(exc)) from None
+    def send_lines(self, lines: Sequence[str], limit: float) -> _Exchange:
+        """Write ``lines`` and read up to the prompt after the last one (any mode), within
+        ``limit`` (configmode's Terminal)."""
 
-        output = self._guard("configure", limit, send)
-        refused = self.host.platform.config_error(output)
-        if refused:
-            raise SessionError(
-                ErrorKind.COMMAND_FAILED, f"{self._where}: device refused a line: {refused}"
-            )
-        return output
+        def exchange() -> _Exchange:
+            for line in lines[:-1]:
+                self._conn.write_channel(line + self._conn.RETURN)
+            return self._exchange(lines[-1], limit, None)
 
-    def _refused(self, message: str) -> SessionError:
-        """The device stayed in config mode after a refused line: leave it, then report."""
-        try:
-            self._conn.exit_config_mode()
-        except Exception:  # the error below is what the officer needs to see
-            pass
-        found = re.search(r"at command: (.*), matched error: (.*)", message)
-        if found:
-            line, error = found.group(1).strip(), found.group(2).strip()
-            return SessionError(
-                ErrorKind.COMMAND_FAILED, f"{self._where}: device refused '{line}': {error}"
-            )
-        return SessionError(
-            ErrorKind.COMMAND_FAILED, f"{self._where}: device refused a line: {message}"
-        )
+        return self._guard(lines[0].strip() or "configure", limit, exchange)
 
     def running_config(self) -> str:
         return self.show(self.host.platform.commands["running_config"])
