@@ -95,6 +95,9 @@ def fault(app, host, mode):
     stall          long output stops half-way and hangs
     drop           long output stops half-way and the connection closes
     truncate       the running-config comes back cut off (no 'end')
+    drop-push      in config mode the connection closes after the 2nd line
+                   is applied, then the fault clears
+    drop-push-down the same, then the device stays unreachable (no-banner)
     servers in their own Debian root:
     reboot-hang    after a reboot the server stays down until 'ictops lab up'
     """

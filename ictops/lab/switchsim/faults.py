@@ -7,6 +7,9 @@ no-banner     accepts TCP, never speaks SSH
 stall         long output stops half-way and hangs
 drop          long output stops half-way and the connection closes
 truncate      the running-config comes back cut off (no 'end')
+drop-push     in configuration mode, the connection closes right after the 2nd line is
+              applied (a push cut half-way); the fault then clears: the device answers again
+drop-push-down  the same, then the device stays unreachable (the fault becomes no-banner)
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ import tempfile
 from pathlib import Path
 
 FAULT_MODES = (
-    "auth-refuse", "auth-stall", "channel-stall", "no-banner", "stall", "drop", "truncate"
+    "auth-refuse", "auth-stall", "channel-stall", "no-banner", "stall", "drop", "truncate",
+    "drop-push", "drop-push-down",
 )
+PUSH_DROPS = {"drop-push": None, "drop-push-down": "no-banner"}  # fault -> the fault after it
+PUSH_DROP_AFTER = 2  # configuration lines applied before the connection closes
 
 
 def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:

@@ -16,7 +16,7 @@ import asyncssh
 from ictops.errors import LabError
 from ictops.lab.switchsim.cli import Cli
 from ictops.lab.switchsim.device import Device
-from ictops.lab.switchsim.faults import read_fault
+from ictops.lab.switchsim.faults import PUSH_DROP_AFTER, PUSH_DROPS, read_fault, set_fault
 from ictops.lab.switchsim.ios import IosCli
 from ictops.lab.switchsim.spec import DeviceSpec, SimSpec
 from ictops.lab.switchsim.vrp import VrpCli
@@ -110,6 +110,7 @@ class _Session(asyncssh.SSHServerSession[str]):
         self.after_cr = False
         self.echo = True
         self.dead = False  # stalled or dropped: ignore all further input
+        self.config_lines = 0  # configuration lines this session applied (drop-push)
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[str]) -> None:  # type: ignore[override]
         self.chan = chan
@@ -168,9 +169,12 @@ class _Session(asyncssh.SSHServerSession[str]):
     def _respond(self, line: str, out: list[str]) -> bool:
         """Run one line and queue its output; False when the session must stop here."""
         assert self.chan is not None
+        in_config = bool(self.cli.frames) and self.cli.pending is None
         reply = self.cli.handle(line)
         self.echo = reply.echo
         text = reply.output
+        if in_config and line.strip() and self._drop_mid_push(text, out):
+            return False
         if reply.kind and "\n" in text.strip():
             fault = self.runtime.fault()
             lines = text.split("\n")
@@ -196,6 +200,27 @@ class _Session(asyncssh.SSHServerSession[str]):
             self.dead = True
             return False
         out.append(self.cli.prompt())
+        return True
+
+
+    def _drop_mid_push(self, text: str, out: list[str]) -> bool:
+        """The drop-push faults: after the PUSH_DROP_AFTER-th configuration line (applied),
+        the connection closes; the fault then becomes what PUSH_DROPS says. True: dropped."""
+        fault = self.runtime.fault()
+        if fault not in PUSH_DROPS:
+            return False
+        self.config_lines += 1
+        if self.config_lines < PUSH_DROP_AFTER:
+            return False
+        assert self.chan is not None
+        if text:
+            out.append(_crlf(text) + "\r\n")
+        self.chan.write("".join(out))
+        self.dead = True
+        set_fault(self.runtime.faults_dir, self.runtime.spec.name, PUSH_DROPS[fault])
+        log.info("%s: %s after %d configuration lines", self.runtime.spec.name, fault,
+                 self.config_lines)
+        _spawn(self.runtime, _drop(self.conn))
         return True
 
 
