@@ -48,6 +48,7 @@ class ErrorKind(str, Enum):
     CONFIG_ERROR = "config_error"  # the host's inventory entry cannot be used (secret unset...)
     STEP_FAILED = "step_failed"  # the step could not start for any host (store locked...)
     PLAN_MOVED = "plan_moved"  # the host changed since its plan was approved: not changed
+    ROLLBACK_FAILED = "rollback_failed"  # a change failed and could not be undone: look now
     INTERRUPTED = "interrupted"  # SIGINT/SIGTERM arrived while this host was being worked on
     INTERNAL = "internal"  # a bug in ictops: please report it
 

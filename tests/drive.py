@@ -26,13 +26,16 @@ def drive(
     operator: str = "tester",
     run_id: str | None = None,
 ) -> StepRun:
-    """One step of ``action`` on ``hosts``; ``sessions``: host name -> session, or a
-    SessionError its connection raises (None: real SSH connections, as in the lab tests).
+    """One step of ``action`` on ``hosts``; ``sessions``: host name -> session, a
+    SessionError its connection raises, or a function called at each connection (a
+    reconnection too) that returns one (None: real SSH connections, as in the lab tests).
     ``record``: (process, step) to write the trail."""
 
     def opener(host: Host, _project: Project) -> Any:
         assert sessions is not None
         session = sessions[host.name]
+        if callable(session):
+            session = session()
         if isinstance(session, SessionError):
             raise session
         return session

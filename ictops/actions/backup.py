@@ -67,11 +67,7 @@ class BackupAction:
             self.store = BackupStore(run.project.backups_dir)
         self.commit = None
         self.txn = self.store.begin_run(run.run_id, run.operator or current_operator())
-        if not self.txn.recovered:
-            return None
-        summary = "; ".join(self.txn.recovered)
-        return StepNote(f"recovered: {summary}",
-                        (Event("backup.recover", "ok", f"backup store recovered: {summary}"),))
+        return recovery_note(self.txn)
 
     def end(self, run: RunSettings, results: Sequence[ActionResult]) -> StepNote:
         """Commit once (nothing in check mode); a CHANGED host is recorded as stored only now,
@@ -142,6 +138,15 @@ class BackupAction:
         if self.txn is None:
             raise RuntimeError("BackupAction.begin() was not called for this run")
         return self.txn
+
+
+def recovery_note(txn: Transaction) -> StepNote | None:
+    """What the store's recovery did at the start of a run, for the recap and the trail."""
+    if not txn.recovered:
+        return None
+    summary = "; ".join(txn.recovered)
+    return StepNote(f"recovered: {summary}",
+                    (Event("backup.recover", "ok", f"backup store recovered: {summary}"),))
 
 
 def _stored(result: ActionResult, commit: str) -> ActionResult:

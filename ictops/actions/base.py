@@ -80,6 +80,11 @@ class Context:
         """The host's session (opened on first use); SessionError when it is a server."""
         return self.facts.session("switch")  # type: ignore[no-any-return]
 
+    def reconnect_switch(self) -> SwitchSession:
+        """A new session in place of a broken one (to undo a change after its connection
+        dropped); every phase has its deadline; SessionError when it cannot be opened."""
+        return self.facts.reopen("switch")  # type: ignore[no-any-return]
+
 
 @dataclass(frozen=True)
 class Event:

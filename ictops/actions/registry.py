@@ -25,6 +25,7 @@ ACTIONS: dict[str, str] = {
     "audit": "ictops.actions.audit",
     "report": "ictops.actions.report",
     "notify": "ictops.actions.notify",
+    "switch_config": "ictops.actions.switch_config",
 }
 
 

@@ -3,8 +3,7 @@
 Entry points: ``BackupStore(path).begin_run(run_id, operator)`` -> Transaction; per host a
 capture (take.py: ``capture_switch`` / ``capture_server``), ``txn.compare`` then
 ``txn.stage``; then ``txn.commit()`` (the backup action, ictops/actions/backup.py, does this).
-Reading: ``store.history/diff/show/latest``; restoring: ictops/actions/restore.py and
-``restore_switch``.
+Reading: ``store.history/diff/show/latest``; restoring: ictops/actions/restore.py.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
-"""Read what a restore puts back from the store: a server's files of a revision; a switch's
-running-config written out for review (pushing it to the switch comes with config changes).
+"""Read what a server restore puts back from the store: its files of a revision.
 
-The server restore itself is an action (ictops/actions/restore.py): it plans from the files
-on the host now and applies exactly that plan.
+The restores themselves are actions (ictops/actions/restore.py): they plan from the host as
+it is now and apply exactly that plan.
 """
 
 from __future__ import annotations
@@ -10,9 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from ictops.backup.files import safe_name, write_atomic
 from ictops.backup.store import BackupStore
 from ictops.errors import InputError
 from ictops.inventory.host import Host
@@ -58,13 +55,3 @@ def file_diff(path: str, current: bytes | None, wanted: bytes, rev: str) -> str:
         lineterm="",
     )
     return "\n".join(lines) + "\n"
-
-
-def restore_switch(host: Host, store: BackupStore, rev: str | None, out_dir: Path) -> Path:
-    """Write the switch's running-config of ``rev`` (default: the last commit) to ``out_dir``
-    for review, raw (it holds secrets: mode 0600). Returns the file written."""
-    commit = store.resolve(rev)
-    text = store.show(host, commit, "running-config.txt", masked=False)
-    path = Path(out_dir) / f"{safe_name(host.name)}-{commit[:12]}-running-config.txt"
-    write_atomic(path, text.encode(), mode=0o600)
-    return path

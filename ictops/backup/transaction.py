@@ -250,23 +250,37 @@ class Transaction:
         """
         self._check_open()
         try:
-            rev = None
-            if self._moved or any(r.changed for r in self.results.values()):
-                self.git.run("add", "-A", "--", ".")
-                staged = self.git.run("diff", "--cached", "--quiet", check=False, ok_codes=(0, 1))
-                if staged.returncode == 1:
-                    self.store.set_phase(self._lock_fd, self.run_id, "committing")  # type: ignore[arg-type]
-                    self.git.run(
-                        "commit", "-q", "--no-verify", "-F", "-", input=self.message(note).encode()
-                    )
-                    rev = self.git.head()
-                    self.store.set_phase(self._lock_fd, self.run_id, "committed")  # type: ignore[arg-type]
-                    log.info("backup run %s committed %s", self.run_id, rev[:12])
+            rev = self._commit_staged(note)
             self.committed = rev
             self.store._write_status(self._seen, clock.now())
             return rev
         finally:
             self._release()
+
+    def checkpoint(self, note: str | None = None) -> str | None:
+        """Commit what is staged so far and keep the run lock: for a change that must have its
+        backup committed before it goes on (switch_config's pre-change config). Returns the
+        new revision, or None when nothing was staged; ``commit`` ends the run as usual."""
+        self._check_open()
+        return self._commit_staged(note)
+
+    def _commit_staged(self, note: str | None) -> str | None:
+        rev = None
+        if self._moved or any(r.changed for r in self.results.values()):
+            self.git.run("add", "-A", "--", ".")
+            staged = self.git.run("diff", "--cached", "--quiet", check=False, ok_codes=(0, 1))
+            if staged.returncode == 1:
+                self.store.set_phase(self._lock_fd, self.run_id, "committing")  # type: ignore[arg-type]
+                self.git.run(
+                    "commit", "-q", "--no-verify", "-F", "-", input=self.message(note).encode()
+                )
+                rev = self.git.head()
+                self.store.set_phase(self._lock_fd, self.run_id, "committed")  # type: ignore[arg-type]
+                log.info("backup run %s committed %s", self.run_id, rev[:12])
+        with self._mutex:  # what is committed is not in the next commit's message
+            self._results = {n: r for n, r in self._results.items() if not r.changed}
+            self._moved.clear()
+        return rev
 
     def abort(self) -> None:
         """Discard what this run wrote and release the run lock."""

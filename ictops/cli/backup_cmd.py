@@ -138,50 +138,45 @@ def show(app, host, rev, file):
 @backup.command("restore")
 @click.argument("host")
 @click.option("--rev", required=True, help="Revision to put back (see `ictops backup history HOST`).")
-@click.option("--check", is_flag=True, help="Show the diff only; change nothing.")
+@click.option("--check", is_flag=True, help="Show what would be done (the diff, the switch commands); change nothing.")
 @click.option("--file", "files", multiple=True, help="Restore only this server file (repeatable).")
+@click.option("--save", is_flag=True, help="Switches: write the restored running-config to the startup-config (after verify).")
 @click.pass_obj
-def restore(app, host, rev, check, files):
+def restore(app, host, rev, check, files, save):
     """Put HOST's configuration of revision REV back.
 
-    Servers: the stored files are written back (only those that differ, keeping their mode);
-    --check shows the masked diff and changes nothing. Switches: the running-config of REV
-    is written to state/restore/ for review (pushing it comes with config changes).
+    Servers: the stored files are written back (only those that differ, keeping their mode).
+    Switches: the commands that bring the running-config back to REV's, over every feature
+    ictops knows for the platform (docs/switch-config.md), are sent after a pre-change backup,
+    verified, saved with --save, and rolled back if anything fails. --check shows the masked
+    diff or the commands and changes nothing.
+
+    \b
+    Examples:
+      ictops backup restore srv-1 --rev 1a2b3c --check
+      ictops backup restore sw-core-1 --rev 1a2b3c --check     the commands it would send
+      ictops backup restore sw-core-1 --rev 1a2b3c --save
+
+    Exit codes: 0 restored (or nothing to do), 1 the host failed (a switch that could not be
+    rolled back is failed with error_kind rollback_failed), 2 bad input.
     """
-    from ictops.actions.restore import RestoreServer
+    from ictops.actions.restore import RestoreServer, RestoreSwitch
 
     target = app.inventory().host(host)
     store = _store(app)
     if target.is_switch:
-        return _restore_switch(app, target, store, rev)
-    action = RestoreServer(store, rev, list(files) or None)
+        if files:
+            raise click.UsageError("--file is for servers; a switch's running-config is restored whole")
+        action = RestoreSwitch(store, rev, save)
+    else:
+        if save:
+            raise click.UsageError("--save is for switches")
+        action = RestoreServer(store, rev, list(files) or None)
     done = run_verb(app.project, [target], action, "backup restore", check=check,
                     label=f"restore {host} from {rev}")
     if not done.results:
         return int(done.exit_code)
     return _print_restore(done.results[0], done.exit_code)
-
-
-def _restore_switch(app, target, store: BackupStore, rev: str) -> int:
-    from ictops.audit.catalogue import verb_record
-    from ictops.audit.recorder import record_event
-    from ictops.audit.team import resolve_operator
-    from ictops.backup.restore import restore_switch
-
-    operator = resolve_operator(app.project)
-    path = restore_switch(target, store, rev, app.project.state_dir / "restore")
-    _print_diff(store.diff(target.name, "HEAD", rev))
-    process, step = verb_record("backup restore") or (6, 5)
-    record_event(app.project, run_id=None, operator=operator.name, action="backup restore",
-                 status="ok", process=process, step=step, host=target.name,
-                 summary=f"running-config of {store.resolve(rev)[:12]} written for review to "
-                 f"{app.project.relative(path)}; nothing pushed", data=operator.flags)
-    stdout.print(
-        f"{escape(target.name)}: running-config of {store.resolve(rev)[:12]} written for review to "
-        f"{escape(app.project.relative(path))} (mode 0600, holds secrets). Nothing was pushed: "
-        "pushing a config to a switch comes with the config-change work."
-    )
-    return int(ExitCode.OK)
 
 
 def _print_restore(result: ActionResult, code: ExitCode) -> int:

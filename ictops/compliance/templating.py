@@ -64,6 +64,18 @@ def render_lines(template: str, context: dict[str, Any]) -> list[str]:
     return [line.rstrip() for line in text.splitlines() if line.strip()]
 
 
+def render_text(text: str, host: Host, shown: str) -> str:
+    """``text`` (config lines given in a playbook) rendered in the sandbox like a template of
+    templates/; a missing value is a TemplateRenderError naming ``shown``, the host and the key."""
+    context = host_context(host)
+    try:
+        return _compiled(text).render(**context, host=context)
+    except TemplateSyntaxError as exc:
+        raise TemplateRenderError(f"template syntax: {exc.message}", shown, exc.lineno) from None
+    except TemplateError as exc:
+        raise TemplateRenderError(_missing(host, exc), shown) from None
+
+
 # --- intended configs (templates/) --------------------------------------------------------
 
 

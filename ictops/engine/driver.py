@@ -131,7 +131,8 @@ class Driver:
         with self._facts_lock:
             facts = self._facts.get(host.name)
             if facts is None:
-                facts = self._facts[host.name] = Facts(host, lambda: self.pool.get(host))
+                facts = self._facts[host.name] = Facts(host, lambda: self.pool.get(host),
+                                                       lambda: self.pool.reopen(host))
             return facts
 
     # --- steps ------------------------------------------------------------------------------
@@ -284,7 +285,8 @@ class Driver:
                 outcome = Outcome.failed(
                     f"internal error ({type(exc).__name__}: {exc}); this is an ictops bug, see "
                     "state/logs", ErrorKind.INTERNAL)
-        if self.run.interrupted and outcome.status.is_failure:
+        if (self.run.interrupted and outcome.status.is_failure
+                and outcome.error_kind is not ErrorKind.ROLLBACK_FAILED):  # that one stays loud
             outcome = dataclasses.replace(
                 outcome, status=Status.FAILED, error_kind=ErrorKind.INTERRUPTED,
                 message=f"interrupted by {self.run.interrupted} while in progress "

@@ -60,6 +60,14 @@ class SessionPool:
         _close_quietly(session)  # interrupted while it was opening
         raise SessionError(ErrorKind.INTERRUPTED, f"not connected: {self._interrupted}")
 
+    def reopen(self, host: Host) -> ServerSession | SwitchSession:
+        """Close the host's session and open a new one (to undo a change after the connection
+        dropped); SessionError when it cannot be opened."""
+        self.discard(host)
+        with self._lock:
+            self._failures.pop(host.name, None)
+        return self.get(host)
+
     def discard(self, host: Host) -> None:
         """Close and forget a host's session (after it broke mid-way)."""
         with self._lock:

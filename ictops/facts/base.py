@@ -62,9 +62,11 @@ class CommandFact(Fact[T]):
 class Facts:
     """The facts of one host for one run: read on first use, cached, invalidated by an apply."""
 
-    def __init__(self, host: Host, session: Callable[[], ServerSession | SwitchSession]):
+    def __init__(self, host: Host, session: Callable[[], ServerSession | SwitchSession],
+                 reopen: Callable[[], ServerSession | SwitchSession] | None = None):
         self.host = host
         self._session = session
+        self._reopen = reopen
         self._cache: dict[tuple[str, tuple[Any, ...]], Any] = {}
         self._lock = threading.Lock()
         self.reads = 0  # how many facts were read from the host (not from the cache)
@@ -84,12 +86,24 @@ class Facts:
 
     def session(self, kind: str) -> Any:
         """The host's session; SessionError CONFIG_ERROR when the fact is for the other kind."""
+        self._check_kind(kind)
+        return self._session()
+
+    def _check_kind(self, kind: str) -> None:
         wanted_switch = kind == "switch"
         if wanted_switch != self.host.is_switch:
             what = "a switch" if self.host.is_switch else "a server"
             raise SessionError(ErrorKind.CONFIG_ERROR,
                                f"{self.host.name} is {what}: this reads a {kind}")
-        return self._session()
+
+    def reopen(self, kind: str) -> Any:
+        """A new session in place of a broken one (a change must be rolled back after its
+        connection dropped); the cached facts are forgotten. SessionError when it fails."""
+        self._check_kind(kind)
+        if self._reopen is None:
+            raise SessionError(ErrorKind.CONFIG_ERROR, f"{self.host.name}: no way to reconnect")
+        self.invalidate()
+        return self._reopen()
 
     def invalidate(self) -> None:
         """Forget every cached fact (the host was changed)."""

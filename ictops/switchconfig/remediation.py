@@ -87,7 +87,7 @@ def remediation(
     notes: list[str] = []
     skipped = _drop_secrets(have, platform) + _drop_secrets(want, platform)
     if skipped:
-        notes.append(f"{skipped} secret line(s) not compared and never sent (set them by hand)")
+        notes.append(f"{skipped} line(s) with secrets not compared and never sent (set them by hand)")
     have_banners = [n for n in have if banners.is_banner(n, platform)]
     want_banners = [n for n in want if banners.is_banner(n, platform)]
     have = [n for n in have if n not in have_banners]

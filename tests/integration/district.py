@@ -68,6 +68,16 @@ class District:
         except json.JSONDecodeError:
             raise AssertionError(f"not JSON (exit {proc.returncode}): {proc.stdout}\n{proc.stderr}") from None
 
+    def running_config(self, name: str) -> str:
+        """The switch's running-config, read over SSH now."""
+        from ictops.connections.factory import open_session
+
+        session = open_session(self.inventory.hosts[name], self.project)
+        try:
+            return session.running_config()  # type: ignore[union-attr]
+        finally:
+            session.close()
+
     def trust_all(self) -> None:
         hosts = [h for h in self.inventory.hosts.values()]
         pairs = [(h, scan_host_key(h, timeout=5)) for h in hosts]

@@ -249,15 +249,34 @@ def test_restore_server_check_then_real(cli_district) -> None:
     assert restores == [("srv-1", "changed", 6, 2), ("srv-1", "changed", 6, 5), ("srv-1", "ok", 6, 5)]
 
 
-def test_restore_switch_writes_the_config_for_review(cli_district) -> None:
-    oldest = cli_district.ictops("backup", "history", "sw-cisco-1").stdout.strip().splitlines()[-1].split()[0]
-    proc = cli_district.ictops("backup", "restore", "sw-cisco-1", "--rev", oldest)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "-" in proc.stdout and "description ictops-cli-test" in proc.stdout  # the diff
-    written = list((cli_district.project.state_dir / "restore").glob(f"sw-cisco-1-{oldest[:12]}*"))
-    assert len(written) == 1 and "Nothing was pushed" in proc.stdout
-    text = written[0].read_text()
-    assert "description ictops-cli-test" not in text and text.rstrip().endswith("end")
+def test_restore_switch_pushes_the_revision_back(cli_district) -> None:
+    d = cli_district
+    oldest = d.ictops("backup", "history", "sw-cisco-1").stdout.strip().splitlines()[-1].split()[0]
+    _configure(d, "sw-cisco-1", ["interface GigabitEthernet1/0/2", "description by-hand"])
+    before = d.running_config("sw-cisco-1")
+    commits = _commits(d)
+    check = d.ictops("backup", "restore", "sw-cisco-1", "--rev", oldest, "--check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    commands = [line[1:] for line in check.stdout.splitlines()
+                if line.startswith("+") and not line.startswith("+++")]
+    assert commands[:2] == ["interface GigabitEthernet1/0/1", " description UPLINK-TO-ESAO-CORE"]
+    assert commands[3:5] == ["interface GigabitEthernet1/0/2", " description DIRECTOR-ROOM"], commands
+    assert f"check: would send {len(commands)} configuration command(s)" in check.stdout
+    assert d.running_config("sw-cisco-1") == before and _commits(d) == commits  # check writes nothing
+
+    real = d.ictops("backup", "restore", "sw-cisco-1", "--rev", oldest)
+    assert real.returncode == 0, real.stdout + real.stderr
+    assert f"sw-cisco-1: changed sent {len(commands)} command(s)" in real.stdout
+    assert "verified" in real.stdout
+    now = d.running_config("sw-cisco-1")
+    assert "ictops-cli-test" not in now and "by-hand" not in now
+    # the pre-change backup was committed before anything was sent
+    assert _commits(d) == commits + 1
+    latest = d.ictops("backup", "show", "sw-cisco-1").stdout
+    assert "description by-hand" in latest and "description ictops-cli-test" in latest
+
+    again = d.ictops("backup", "restore", "sw-cisco-1", "--rev", oldest)
+    assert again.returncode == 0 and f"already as backup {oldest[:12]}" in again.stdout, again.stdout
 
 
 def _wait_for(condition, timeout: float, what: str) -> None:

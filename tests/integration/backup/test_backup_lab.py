@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from ictops.actions.backup import BackupAction
-from ictops.actions.restore import RestoreServer
-from ictops.backup.restore import restore_switch
+from ictops.actions.restore import RestoreServer, RestoreSwitch
 from ictops.backup.store import BackupStore
 from ictops.connections.factory import open_session
 from ictops.results import ErrorKind, Status
@@ -69,8 +68,9 @@ def test_switch_backups_commit_only_changes_and_refuse_truncation(district, tmp_
     result = fourth["sw-cisco-2"]
     assert result.status is Status.FAILED and result.error_kind is ErrorKind.INVALID_OUTPUT
     assert (store.host_dir("sw-cisco-2") / "running-config.txt").read_text() == good
-    out = restore_switch(host, store, rev1, tmp_path / "review")
-    assert "ictops-backup-test" not in out.read_text() and out.read_text().rstrip().endswith("end")
+    restored = drive(district.project, RestoreSwitch(store, rev1), [host]).results[0]
+    assert restored.status is Status.CHANGED, restored
+    assert "ictops-backup-test" not in district.running_config("sw-cisco-1")
 
 
 def test_server_backup_and_restore(district, tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from backup_fakes import FakeSwitch, LocalServer, commits, corpus, server_host, 
 from ictops.actions.backup import BackupAction
 from ictops.actions.restore import RestoreServer
 from ictops.backup.commands import CommandSpec, Need
-from ictops.backup.restore import restore_switch
 from ictops.backup.store import BackupStore
 from ictops.connections.base import SessionError
 from ictops.project import Project
@@ -266,13 +265,6 @@ def test_restore_server_one_path_and_unknown_path(store: BackupStore, server_roo
     bad = _restore(store, session, host, None, check=True, paths=["/etc/shadow"])
     assert bad.status is Status.FAILED and bad.error_kind is ErrorKind.CONFIG_ERROR
     assert bad.message.startswith("/etc/shadow not in backup")
-
-
-def test_restore_switch_writes_raw_config_for_review(store: BackupStore, tmp_path: Path) -> None:
-    _switch_run(store, FakeSwitch(IOS_RAW), "r1")
-    path = restore_switch(switch_host(), store, None, tmp_path / "out")
-    assert path.read_text().endswith("end\n") and "SECRET_ENABLE" in path.read_text()
-    assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
 def commits_revs(store: BackupStore) -> list[str]:
