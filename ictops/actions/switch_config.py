@@ -14,8 +14,10 @@ with Jinja2 in the sandbox, undefined names refused, the host's attributes and d
 data merged) as variables: ``{{ data.log_server }}``. ``features`` (ictops/data/
 golden_features.yaml; default: those the intended config has lines of) are the only part of
 the switch compared and changed: what the intended config lacks in them is removed, everything
-else on the switch is left alone. ``save``: write the running-config to the startup-config
-after the change is verified (default false).
+else on the switch is left alone. ``merge``: the lines are added to what the switch has
+instead (``no X`` removes X, a new value replaces a single-valued line; nothing else in the
+features is removed): for a rule pack's remediation commands. ``save``: write the
+running-config to the startup-config after the change is verified (default false).
 
 The plan is the exact ordered command list from the running-config read now; apply takes a
 pre-change backup, sends it, verifies, saves when asked and rolls back on any failure
@@ -31,10 +33,12 @@ from ictops.actions.base import Context
 from ictops.actions.switchpush import KeepsPreChange, PreChange, apply_switch, plan_switch
 from ictops.compliance.templating import render_intended, render_text
 from ictops.errors import InputError
+from ictops.facts import RUNNING_CONFIG
 from ictops.inventory.host import Host
 from ictops.project import Project
 from ictops.results import ErrorKind, HostFailure, Outcome, Plan
 from ictops.switchconfig.features import FEATURES_FILE, all_features
+from ictops.switchconfig.merge import merged
 from ictops.validation import StrictModel
 
 
@@ -42,6 +46,7 @@ class Args(StrictModel):
     lines: list[str] | None = None  # config lines in show-run form ("ntp server X")
     template: str | None = None  # templates/switch/<file>.j2
     features: list[str] | None = None  # default: the features the intended config has lines of
+    merge: bool = False  # add the lines to what the switch has instead of replacing its features
     save: bool = False  # write memory / save, after verify
 
 
@@ -82,7 +87,7 @@ def build(args: Args, project: Project) -> SwitchConfig:
     return SwitchConfig(lines=tuple(args.lines) if args.lines is not None else None,
                         template=template_name(args.template) if args.template else None,
                         features=tuple(args.features) if args.features else None,
-                        save=args.save)
+                        merge=args.merge, save=args.save)
 
 
 @dataclass
@@ -92,6 +97,7 @@ class SwitchConfig(KeepsPreChange):
     lines: tuple[str, ...] | None = None
     template: str | None = None
     features: tuple[str, ...] | None = None
+    merge: bool = False
     save: bool = False
     keeper: PreChange = field(default_factory=PreChange)
     name: str = "switch_config"
@@ -102,18 +108,24 @@ class SwitchConfig(KeepsPreChange):
         if not host.is_switch:
             raise HostFailure(f"{host.name} is not a switch: give switch_config switches only "
                               "(hosts: role=switch, or when:)", ErrorKind.CONFIG_ERROR)
+        features = self.features
         try:
             intended = self.intended(host, ctx.project)
+            if self.merge:
+                running = ctx.facts.get(RUNNING_CONFIG)
+                intended, features = merged(host.platform_name, running, intended, features,
+                                            what=self.what)
         except InputError as exc:
             raise HostFailure(str(exc), ErrorKind.CONFIG_ERROR) from None
-        return plan_switch(ctx, intended, self.features, save=self.save, what=self.what)
+        return plan_switch(ctx, intended, features, save=self.save, what=self.what)
 
     def apply(self, ctx: Context, plan: Plan) -> Outcome:
         return apply_switch(ctx, plan, self.keeper, f"switch_config, run {ctx.run.run_id}")
 
     @property
     def what(self) -> str:
-        return f"templates/{self.template}" if self.template else "the lines given"
+        what = f"templates/{self.template}" if self.template else "the lines given"
+        return what + (" (merged)" if self.merge else "")
 
     def intended(self, host: Host, project: Project) -> str:
         """The intended config for ``host``: the template or the lines, rendered."""

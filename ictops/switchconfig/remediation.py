@@ -92,7 +92,7 @@ def remediation(
     want_banners = [n for n in want if banners.is_banner(n, platform)]
     have = [n for n in have if n not in have_banners]
     want = [n for n in want if n not in want_banners]
-    blocks = _blocks(_hier_commands(rules, have, want), chosen)
+    blocks = _blocks(hier_lines(rules, have, want), chosen)
     for kind in dict.fromkeys(banners.kind(n) for n in want_banners + have_banners):
         typed, banner_notes = banners.banner_commands(
             [n for n in have_banners if banners.kind(n) == kind],
@@ -258,11 +258,14 @@ def _apply_implied(have: list[Node], want: list[Node], rules: PlatformRules) -> 
                 node.children = [c for c in node.children if not implied.line.search(c.text)]
 
 
-def _text(nodes: Sequence[Node]) -> str:
+def config_text(nodes: Sequence[Node]) -> str:
+    """Nodes as config text, one space per level; a banner with its text and delimiter."""
     lines: list[str] = []
 
     def emit(node: Node, depth: int) -> None:
         lines.append(" " * depth + node.text)
+        if node.body:
+            lines.extend([*node.body, node.text.rsplit(" ", 1)[-1]])
         for child in node.children:
             emit(child, depth + 1)
 
@@ -276,20 +279,29 @@ def _driver(platform: str) -> Any:
     return hier_driver(platform_rules(platform))
 
 
-def _hier_commands(rules: PlatformRules, have: list[Node], want: list[Node]) -> list[str]:
+def hier_lines(
+    rules: PlatformRules, have: list[Node], want: list[Node], *, future: bool = False
+) -> list[str]:
+    """hier_config's commands from ``have`` to ``want`` (banners never reach it); with
+    ``future``: ``have`` after ``want`` is applied to it, as config lines."""
     if not have and not want:
         return []
     from hier_config import WorkflowRemediation, get_hconfig
 
     driver = _driver(rules.platform)
-    workflow = WorkflowRemediation(
-        get_hconfig(driver, _text(have)), get_hconfig(driver, _text(want))
-    )
+    running = get_hconfig(driver, config_text(have))
+    if future:
+        dumped = running.future(get_hconfig(driver, config_text(want))).dump_simple()
+    else:
+        workflow = WorkflowRemediation(running, get_hconfig(driver, config_text(want)))
+        dumped = workflow.remediation_config.dump_simple(sectional_exiting=True)
     step = driver.rules.indentation
     lines = []
-    for line in workflow.remediation_config.dump_simple(sectional_exiting=True):
+    for line in dumped:
         depth = (len(line) - len(line.lstrip(" "))) // step
         lines.append(" " * depth + line.strip())
+    if future:
+        return lines
     return _merge_vlan_batches(lines) if rules.vlan_batch else lines
 
 

@@ -60,14 +60,17 @@ def normal_form(platform: str, text: str, features: Sequence[str] | None = None)
     return _form(roots, rules, ordered=False)
 
 
-def prepare(text: str, platform: str, rules: PlatformRules | None = None) -> ConfigTree:
-    """Parse ``text`` and put it in the device's show-run form (see the module docstring)."""
+def prepare(
+    text: str, platform: str, rules: PlatformRules | None = None, *, defaults: bool = False
+) -> ConfigTree:
+    """Parse ``text`` and put it in the device's show-run form (see the module docstring);
+    ``defaults``: keep the lines that set a hidden default (a change that sets one)."""
     rules = rules or platform_rules(platform)
     tree = parse_config(text, platform)
     roots: list[Node] = []
     for root in tree.roots:
-        _canonical(root, rules)
-        if not rules.hidden("", root.text):
+        _canonical(root, rules, defaults)
+        if defaults or not rules.hidden("", root.text):
             roots.append(root)
     if rules.vlan_batch:
         roots = _vlans_as_sections(roots)
@@ -97,11 +100,12 @@ def _vlans_as_sections(roots: list[Node]) -> list[Node]:
     return result
 
 
-def _canonical(node: Node, rules: PlatformRules) -> None:
+def _canonical(node: Node, rules: PlatformRules, defaults: bool = False) -> None:
     node.text = rules.canonical_line(node.text)
     for child in node.children:
-        _canonical(child, rules)
-    node.children = [c for c in node.children if not rules.hidden(node.text, c.text)]
+        _canonical(child, rules, defaults)
+    if not defaults:
+        node.children = [c for c in node.children if not rules.hidden(node.text, c.text)]
 
 
 def vlan_ids(line: str) -> list[int]:

@@ -300,3 +300,17 @@ def test_the_rollback_undoes_what_the_device_did_beyond_the_features(project: Pr
     assert result.error_kind is ErrorKind.COMMAND_FAILED, result.message
     assert " login local" in result.payload.rollback.commands
     assert normalised_equal("cisco_ios", before, switch.running())
+
+
+@pytest.mark.parametrize("platform", sorted(HOSTS))
+def test_merge_adds_and_keeps_the_rest_of_the_features(project: Project, platform: str) -> None:
+    """merge: true: the log host is added, the one the switch has stays (replaced otherwise)."""
+    lines = [CHANGE[platform][2]]
+    replace = plan_of(SwitchConfig(lines=tuple(lines)), HOSTS[platform],
+                      _facts(SimSwitch(platform)), project)
+    merge = plan_of(SwitchConfig(lines=tuple(lines), merge=True), HOSTS[platform],
+                    _facts(SimSwitch(platform)), project)
+    added = EXPECTED[platform][2]
+    assert list(replace.payload.commands) == [EXPECTED[platform][0], added]
+    assert list(merge.payload.commands) == [added]
+    assert merge.changes[0].description == "send 1 configuration command(s) (logging)"
