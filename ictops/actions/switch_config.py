@@ -8,10 +8,13 @@
         features: [ntp]
         save: true
     - switch_config: {template: templates/switch/cisco_ios.j2, save: true}
+    - switch_config: {golden: true}
 
-The intended config is ``lines`` or ``template`` (templates/ of the project), both rendered
-with Jinja2 in the sandbox, undefined names refused, the host's attributes and data (group
-data merged) as variables: ``{{ data.log_server }}``. ``features`` (ictops/data/
+The intended config is ``lines``, ``template`` (templates/ of the project) or ``golden: true``
+(each host's golden template: ``data.golden_template``, else templates/switch/<platform>.j2,
+what ``ictops audit golden`` compares), rendered with Jinja2 in the sandbox, undefined names
+refused, the host's attributes and data (group data merged) as variables:
+``{{ data.log_server }}``. ``features`` (ictops/data/
 golden_features.yaml; default: those the intended config has lines of) are the only part of
 the switch compared and changed: what the intended config lacks in them is removed, everything
 else on the switch is left alone. ``merge``: the lines are added to what the switch has
@@ -45,6 +48,7 @@ from ictops.validation import StrictModel
 class Args(StrictModel):
     lines: list[str] | None = None  # config lines in show-run form ("ntp server X")
     template: str | None = None  # templates/switch/<file>.j2
+    golden: bool = False  # each host's golden template, as `ictops audit golden` compares
     features: list[str] | None = None  # default: the features the intended config has lines of
     merge: bool = False  # add the lines to what the switch has instead of replacing its features
     save: bool = False  # write memory / save, after verify
@@ -52,8 +56,9 @@ class Args(StrictModel):
 
 def validate(args: Args, project: Project) -> None:
     """At load time: one of lines/template, a template that exists, features that exist."""
-    if (args.lines is None) == (args.template is None):
-        raise InputError("give the intended config as lines: or as template: (one of them)")
+    if sum((args.lines is not None, args.template is not None, args.golden)) != 1:
+        raise InputError("give the intended config as lines:, template: or golden: true "
+                         "(one of them)")
     if args.lines is not None and not any(line.strip() for line in args.lines):
         raise InputError("lines: is empty; list the config lines the features should have")
     if args.template is not None:
@@ -86,6 +91,7 @@ def build(args: Args, project: Project) -> SwitchConfig:
     validate(args, project)
     return SwitchConfig(lines=tuple(args.lines) if args.lines is not None else None,
                         template=template_name(args.template) if args.template else None,
+                        golden=args.golden,
                         features=tuple(args.features) if args.features else None,
                         merge=args.merge, save=args.save)
 
@@ -96,6 +102,7 @@ class SwitchConfig(KeepsPreChange):
 
     lines: tuple[str, ...] | None = None
     template: str | None = None
+    golden: bool = False
     features: tuple[str, ...] | None = None
     merge: bool = False
     save: bool = False
@@ -124,11 +131,14 @@ class SwitchConfig(KeepsPreChange):
 
     @property
     def what(self) -> str:
-        what = f"templates/{self.template}" if self.template else "the lines given"
+        if self.golden:
+            what = "the golden template"
+        else:
+            what = f"templates/{self.template}" if self.template else "the lines given"
         return what + (" (merged)" if self.merge else "")
 
     def intended(self, host: Host, project: Project) -> str:
         """The intended config for ``host``: the template or the lines, rendered."""
-        if self.template is not None:
+        if self.golden or self.template is not None:
             return render_intended(project.templates_dir, host, self.template)
         return render_text("\n".join(self.lines or ()), host, "switch_config lines") + "\n"

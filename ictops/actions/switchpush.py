@@ -118,6 +118,9 @@ def plan_switch(ctx: Context, intended: str, features: Sequence[str] | None, *, 
     whole config such as a backup; ``features`` None: those ``intended`` has lines of).
     ``notes`` (and remediation's: secrets not sent...) are said with the plan."""
     host = ctx.host
+    if not exact and not intended.strip():
+        raise HostFailure(f"{what} has no line for {host.name}: nothing was changed (an empty "
+                          "intended config would remove its features)", ErrorKind.CONFIG_ERROR)
     running = ctx.facts.get(RUNNING_CONFIG)
     try:
         todo = remediation(host.platform_name, running, intended, features, what=what,

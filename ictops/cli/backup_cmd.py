@@ -15,7 +15,15 @@ from ictops import clock
 from ictops.actions.backup import BackupAction
 from ictops.actions.base import DEFAULT_WORKERS
 from ictops.backup.store import BackupStore
-from ictops.cli.output import print_json, recap_table, stderr, stdout, totals, totals_line
+from ictops.cli.output import (
+    print_json,
+    print_rollback_failures,
+    recap_table,
+    stderr,
+    stdout,
+    totals,
+    totals_line,
+)
 from ictops.cli.running import LIMIT_HELP, WAIT, run_verb
 from ictops.errors import ExitCode
 from ictops.results import ActionResult, Status
@@ -186,6 +194,7 @@ def _print_restore(result: ActionResult, code: ExitCode) -> int:
     kind = f" ({result.error_kind.value})" if result.error_kind and result.status.is_failure else ""
     stdout.print(f"{escape(result.host or '')}: [{style}]{result.status.value}{kind}[/] "
                  f"{escape(result.message)}")
+    print_rollback_failures([result])
     return int(code)
 
 

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ictops.errors import ExitCode
-from ictops.results import ActionResult, Status
+from ictops.results import ActionResult, ErrorKind, Status
 
 STYLE = {
     Status.OK: "green",
@@ -95,6 +95,15 @@ def recap_table(
             escape(text),
         )
     return table
+
+
+def print_rollback_failures(results: Iterable[ActionResult]) -> None:
+    """After the recap, in bold red, each host a failed change left half-done (rollback_failed):
+    nobody should read past it."""
+    for r in results:
+        if r.error_kind is ErrorKind.ROLLBACK_FAILED:
+            stdout.print(f"[bold red]ROLLBACK FAILED: {escape(r.host or '')}[/] may be "
+                         f"half-changed; look at it now. {escape(r.message)}")
 
 
 def print_json(payload: Any) -> None:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ictops import clock
 from ictops.actions.base import DEFAULT_WORKERS
-from ictops.cli.output import STYLE, print_json, stderr, stdout
+from ictops.cli.output import STYLE, print_json, print_rollback_failures, stderr, stdout
 from ictops.cli.running import LIMIT_HELP, WAIT
 from ictops.errors import ExitCode, InputError
 from ictops.results import Status
@@ -62,6 +62,7 @@ def _print_run(run, show_diff: bool) -> None:
         stdout.print(f"[bold red]not run after failing[/]: {escape(host)}: {escape(why)}")
     if run.stopped:
         stdout.print(f"[bold red]{escape(run.stopped)}[/]")
+    print_rollback_failures(run.host_results)
     if run.interrupted:
         stdout.print(f"[bold red]interrupted by {run.interrupted}[/]: what finished is above and "
                      "recorded; nothing more was started")

@@ -41,6 +41,17 @@ school_a:
   school: {name: โรงเรียนทดสอบวิทยา, code: "1036399901"}
 """
 
+# inventory/team.yaml for a lab project: the operator "tester", the approver "wichian"
+TEAM = """\
+office: test office
+unknown_operator: refuse
+appointment: {number: "ที่ 1/2568", date: 2024-10-01, signed_by: director}
+members:
+  - {name: Tester, username: tester}
+approvers:
+  - {name: Director Wichian, position: area director, username: wichian}
+"""
+
 DEFAULTS = """
 port: 2222
 timeouts: {connect: 3, banner: 3, auth: 3, channel: 3, command: 20}

@@ -14,20 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.district import ICTOPS, make_project, start_district, stop_district
+from tests.integration.district import ICTOPS, TEAM, make_project, start_district, stop_district
 from tests.net import LAB
 
 pytestmark = pytest.mark.lab
 
-TEAM = """\
-office: test office
-unknown_operator: refuse
-appointment: {number: "ที่ 1/2568", date: 2024-10-01, signed_by: director}
-members:
-  - {name: Tester, username: tester}
-approvers:
-  - {name: Director Wichian, position: area director, username: wichian}
-"""
 CHANGE = """\
 name: Write a marker file
 process: 2

@@ -17,6 +17,7 @@ from ictops.backup.store import BackupStore
 from ictops.connections.base import SessionError
 from ictops.errors import InputError
 from ictops.facts import RUNNING_CONFIG, STARTUP_CONFIG
+from ictops.inventory import load_inventory
 from ictops.inventory.host import Host, Timeouts
 from ictops.project import Project
 from ictops.results import ErrorKind, HostFailure, Status
@@ -123,7 +124,8 @@ def test_a_server_is_refused(project: Project) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({}, "give the intended config as lines: or as template: (one of them)"),
+        ({}, "give the intended config as lines:, template: or golden: true (one of them)"),
+        ({"template": "templates/switch/cisco_ios.j2", "golden": True}, "one of them"),
         ({"lines": ["ntp server x"], "template": "templates/switch/cisco_ios.j2"}, "one of them"),
         ({"lines": [" "]}, "lines: is empty"),
         ({"template": "templates/switch/nope.j2"}, "no template templates/switch/nope.j2"),
@@ -314,3 +316,24 @@ def test_merge_adds_and_keeps_the_rest_of_the_features(project: Project, platfor
     assert list(replace.payload.commands) == [EXPECTED[platform][0], added]
     assert list(merge.payload.commands) == [added]
     assert merge.changes[0].description == "send 1 configuration command(s) (logging)"
+
+
+def test_golden_uses_each_hosts_template(project: Project) -> None:
+    """golden: true is what `ictops audit golden` compares: templates/switch/<platform>.j2."""
+    repo = Path(__file__).resolve().parents[3]
+    inventory = load_inventory(repo / "inventory", repo)
+    project = Project.at(repo)  # check mode: nothing is written to it
+    for name in ("phukhieo-sw-core", "phukhieo-sw-lab"):
+        host = inventory.hosts[name]
+        switch = SimSwitch(host.platform_name, "typical", name.upper())
+        plan = plan_of(build(Args(golden=True), project), host, _facts(switch), project, check=True)
+        assert not plan.empty and "vlan" in plan.payload.features
+        stray = ("no vlan", "undo vlan", "hostname", "sysname")
+        assert not [c for c in plan.payload.commands if c.startswith(stray)]
+
+
+def test_an_empty_intended_config_changes_nothing(project: Project) -> None:
+    """A template with no line for a platform would remove its features: refused."""
+    with pytest.raises(HostFailure, match="the lines given has no line for sw-ios: nothing was"):
+        plan_of(SwitchConfig(lines=("{% if false %}ntp server x{% endif %}",), features=("ntp",)),
+                IOS, _facts(SimSwitch("cisco_ios")), project)
