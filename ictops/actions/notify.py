@@ -22,7 +22,8 @@ def run_summary(info: RunInfo) -> dict[str, Any]:
     for r in info.results:
         counts[r.status.value] += 1
     failures = [
-        {"host": r.host, "action": r.action, "status": r.status.value, "reason": r.message}
+        {"host": r.host, "action": r.action, "status": r.status.value, "reason": r.message,
+         "kind": r.error_kind.value if r.error_kind else None}
         for r in info.results if r.status.is_failure
     ]
     if info.stopped:

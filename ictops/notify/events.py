@@ -140,14 +140,24 @@ def run_message(run: Mapping[str, Any], report_path: Path | None = None) -> Buil
     took = f" ใช้เวลา {float(seconds):.0f} วินาที" if seconds is not None else ""
     report_th = [f"รายงาน: {report_path}"] if report_path else []
     report_en = [f"Report: {report_path}"] if report_path else []
+    half = sorted(str(f.get("host", "?")) for f in failures if f.get("kind") == "rollback_failed")
+    names = ", ".join(half)
+    alarm_th = [(f"!!! ย้อนกลับไม่สำเร็จ: {names} อาจถูกเปลี่ยนค่าตั้งไปเพียงบางส่วน ตรวจสอบทันที"
+                 " (ictops backup diff แล้ว ictops backup restore)"), ""] if half else []
+    alarm_en = [(f"!!! NOT ROLLED BACK: {names} may be half-changed; check now"
+                 " (ictops backup diff, then ictops backup restore)."), ""] if half else []
     subject = f"[ictops] ผลการดำเนินงาน {book}: {verdict_th} / {verdict_en} ({rid})"
+    if half:
+        subject = f"[ictops] !!! ย้อนกลับไม่สำเร็จ / NOT ROLLED BACK: {', '.join(half)} - " + subject[9:]
     text = "\n".join([
+        *alarm_th,
         f"ผลการดำเนินงาน {book} รอบ {rid}{took}",
         f"ผลรวม: {_counts_line(totals, 'th')}",
         *(["รายการที่ไม่สำเร็จ:", *listed] if listed else []),
         *report_th,
         "",
         "----",
+        *alarm_en,
         f"Results of {book}, run {rid}: {verdict_en}.",
         f"Totals: {_counts_line(totals, 'en')}",
         *report_en,

@@ -19,6 +19,7 @@ ACTIONS: Mapping[str, tuple[str, str]] = {
     "backup.restore": ("คืนค่าตั้งจากข้อมูลสำรอง", "restore from a backup"),
     "backup.recover": ("กู้คลังข้อมูลสำรองหลังหยุดกะทันหัน", "backup store recovered after a crash"),
     "audit": ("ตรวจสอบความสอดคล้องตามมาตรฐาน", "compliance audit"),
+    "switch_config": ("เปลี่ยนค่าตั้งของสวิตช์", "switch configuration change"),
     "audit.files": ("ตรวจสอบไฟล์ค่าตั้งที่ส่งมา", "configuration files audited"),
     "cmd": ("สั่งงานหรือตรวจดูเครื่อง", "command on the hosts"),
     "hostkeys.trust": ("รับรองกุญแจของเครื่อง", "host keys trusted"),
@@ -108,6 +109,11 @@ FAILURE_KINDS: Mapping[str, Mapping[str | None, tuple[str, str, str]]] = {
             "ข้อมูลของเครื่องนั้นในบัญชีรายการ (inventory) ใช้งานไม่ได้ เช่น ไม่ได้ตั้งรหัสผ่าน",
             "แก้ไขบัญชีรายการแล้วตรวจด้วย ictops inventory check",
         ),
+        "rollback_failed": (
+            "เปลี่ยนค่าตั้งสวิตช์ไม่สำเร็จและย้อนกลับไม่ได้",
+            "การเปลี่ยนค่าตั้งล้มเหลวกลางทาง และคืนค่าตั้งเดิมไม่ได้หรือตรวจยืนยันไม่ผ่าน สวิตช์อาจอยู่ในสภาพเปลี่ยนไปเพียงบางส่วน",
+            "ตรวจสวิตช์นั้นทันที เทียบกับข้อมูลสำรองก่อนเปลี่ยน (ictops backup diff) แล้วคืนค่าด้วย ictops backup restore",
+        ),
         "internal": (
             "ข้อผิดพลาดภายในโปรแกรม",
             "โปรแกรม ictops ทำงานผิดพลาดเอง ไม่ใช่ความผิดของเครื่อง",
@@ -164,6 +170,13 @@ FAILURE_KINDS: Mapping[str, Mapping[str | None, tuple[str, str, str]]] = {
             "Inventory entry unusable",
             "The host's inventory entry cannot be used (a secret is not set, for example).",
             "Fix the inventory and check it with: ictops inventory check",
+        ),
+        "rollback_failed": (
+            "Switch change failed and was not undone",
+            ("A configuration change failed half-way and putting the previous configuration "
+             "back failed or could not be verified: the switch may be half-changed."),
+            ("Check the switch now against its pre-change backup (ictops backup diff), then "
+             "put it back with: ictops backup restore"),
         ),
         "internal": (
             "Internal ictops error",

@@ -126,3 +126,20 @@ def test_a_broken_notify_file_is_recorded_then_refused(tmp_path: Path) -> None:
 def test_all_succeeded_wording() -> None:
     subject, _text = run_message({"run_id": "R", "playbook": "backup", "totals": {"ok": 2}})
     assert "สำเร็จทั้งหมด" in subject and "all succeeded" in subject
+
+
+def test_a_switch_not_rolled_back_heads_the_message() -> None:
+    failures = [
+        {"host": "sw-1", "action": "switch_config", "status": "failed", "reason": "refused",
+         "kind": "command_failed"},
+        {"host": "sw-2", "action": "switch_config", "status": "failed",
+         "reason": "NOT ROLLED BACK: ...", "kind": "rollback_failed"},
+    ]
+    subject, text = run_message({"run_id": "R", "playbook": "p", "totals": {"failed": 2},
+                                 "failures": failures})
+    assert subject.startswith("[ictops] !!! ย้อนกลับไม่สำเร็จ / NOT ROLLED BACK: sw-2 - ")
+    assert text.splitlines()[0].startswith("!!! ย้อนกลับไม่สำเร็จ: sw-2 อาจถูกเปลี่ยนค่าตั้ง")
+    assert "!!! NOT ROLLED BACK: sw-2 may be half-changed" in text
+    quiet, _ = run_message({"run_id": "R", "playbook": "p", "totals": {"failed": 1},
+                            "failures": failures[:1]})
+    assert "!!!" not in quiet

@@ -98,6 +98,7 @@ def test_every_action_name_the_code_writes_has_a_name_for_the_director() -> None
     from ictops.report.wording import ACTIONS, BOOKKEEPING, action_name
 
     written = ["backup", "backup restore", "backup.recover", "audit", "audit.files", "cmd",
+               "switch_config",
                "hostkeys trust", "hostkeys forget", "plan.make", "plan.approve", "notify",
                "notify.plan", "notify.approve", "notify.run", "report", "report.write",
                "audit.prune", "audit.recover", "audit.key_on"]
@@ -106,3 +107,14 @@ def test_every_action_name_the_code_writes_has_a_name_for_the_director() -> None
         assert action_name(name, "th") != "งานอื่น ๆ" and "." not in action_name(name, "th")
     assert {"playbook.start", "playbook.end", "backup.commit"} <= BOOKKEEPING
     assert action_name("notify.sms", "th") == "แจ้งผู้เกี่ยวข้อง"  # a new one: its family
+
+
+def test_a_switch_left_half_changed_is_said_with_what_to_do() -> None:
+    records = sample_records() + [
+        {"time": "2026-11-20T19:30:00Z", "run_id": "R9", "operator": "somchai", "process": 2,
+         "step": 5, "host": "sw-ban-nong-1", "action": "switch_config", "status": "failed",
+         "error_kind": "rollback_failed", "summary": "NOT ROLLED BACK: connection lost"}]
+    body = render_html(ReportData.from_records(records), "th", font=FAKE_FONT).partition(
+        "ภาคผนวก: ข้อความจากระบบของรายการที่ไม่สำเร็จ")[0]
+    assert "เปลี่ยนค่าตั้งสวิตช์ไม่สำเร็จและย้อนกลับไม่ได้" in body
+    assert "ตรวจสวิตช์นั้นทันที" in body and "เปลี่ยนค่าตั้งของสวิตช์" in body
