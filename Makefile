@@ -54,6 +54,12 @@ demo: os-deps venv
 	$(ICTOPS) schedule install playbooks/nightly.yaml --at 02:00
 	$(ICTOPS) schedule list
 	@echo
+	@echo "A switch change (docs/switch-config.md): planned, approved by the director, run; then nothing left to do."
+	plan=$$($(ICTOPS) plan playbooks/switch-time-logging.yaml -l phukhieo-sw-core --diff | tee /dev/stderr | tail -1) && \
+	  $(ICTOPS) approve "$$plan" --by wichian && \
+	  $(ICTOPS) run playbooks/switch-time-logging.yaml --plan "$$plan"
+	$(ICTOPS) run playbooks/switch-time-logging.yaml -l phukhieo-sw-core --check
+	@echo
 	@echo "The director's report: $$(ls -t state/reports/*.pdf state/reports/*.html 2>/dev/null | head -1)"
 	@echo "The audit trail:       ictops log show --last 20   (ictops log verify checks it)"
 	@echo "The simulated district is still running: try 'source .venv/bin/activate; ictops --help'."
@@ -70,6 +76,7 @@ bench: os-deps venv
 	$(BIN)/python benchmarks/inventory_load.py
 	$(BIN)/python benchmarks/audit_offline.py
 	$(BIN)/python benchmarks/fleet.py
+	$(BIN)/python benchmarks/switch_push.py
 
 lab-up: os-deps venv
 	$(ICTOPS) lab up

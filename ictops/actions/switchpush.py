@@ -246,11 +246,17 @@ class Push:
     payload: SwitchChange
 
     def run(self) -> Outcome:
-        rev = self.keeper.keep(self.ctx, self.target.running, self.why)
+        try:
+            rev = self.keeper.keep(self.ctx, self.target.running, self.why)
+        except SessionError as exc:  # the startup-config could not be read
+            raise SessionError(exc.kind, f"nothing was sent: the pre-change backup could not be "
+                               f"taken: {exc.message}", during_connect=exc.during_connect) from None
         self.payload = replace(self.payload, backup=rev)
         before = self.keeper.config(self.ctx, rev)
         try:
             return self._send()
+        except _Failed as exc:
+            return self._roll_back(before, exc.message, exc.kind, broken=False)
         except SessionError as exc:
             sent = self.payload.sent or exc.sent
             self.payload = replace(self.payload, sent=sent)
@@ -271,9 +277,8 @@ class Push:
                            what=self.target.what, exact=self.target.exact)
         if not left.empty:
             self.payload = replace(self.payload, verified=False)
-            raise SessionError(ErrorKind.COMMAND_FAILED,
-                               f"verify failed: {len(left.commands)} command(s) still to do after "
-                               f"the push (first: '{left.commands[0]}')")
+            raise _Failed(f"verify failed: {len(left.commands)} command(s) still to do after the "
+                          f"push (first: '{left.commands[0]}')")
         self.payload = replace(self.payload, verified=True)
         if self.target.save:
             session.save()
@@ -342,6 +347,14 @@ class Push:
         path = quarantine(self.keeper.store.quarantine_dir, self.ctx.host.name,
                           "running-config-not-rolled-back", text, reason)
         return self.ctx.project.relative(path)
+
+
+class _Failed(Exception):
+    """The change did not do what it should (a failed verify): roll back."""
+
+    def __init__(self, message: str, kind: ErrorKind = ErrorKind.COMMAND_FAILED):
+        self.message, self.kind = message, kind
+        super().__init__(message)
 
 
 @dataclass
