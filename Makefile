@@ -54,8 +54,9 @@ demo: os-deps venv
 	$(ICTOPS) schedule install playbooks/nightly.yaml --at 02:00
 	$(ICTOPS) schedule list
 	@echo
-	@echo "A switch change (docs/switch-config.md): planned, approved by the director, run; then nothing left to do."
-	plan=$$($(ICTOPS) plan playbooks/switch-time-logging.yaml -l phukhieo-sw-core --diff | tee /dev/stderr | tail -1) && \
+	@echo "A switch change (docs/switch-config.md): planned, approved by the director, run; then nothing left to do (from the second make demo on, nothing to do at once)."
+	set -o pipefail; $(ICTOPS) plan playbooks/switch-time-logging.yaml -l phukhieo-sw-core --diff | tee state/demo-plan.txt
+	plan=$$(tail -1 state/demo-plan.txt) && \
 	  $(ICTOPS) approve "$$plan" --by wichian && \
 	  $(ICTOPS) run playbooks/switch-time-logging.yaml --plan "$$plan"
 	$(ICTOPS) run playbooks/switch-time-logging.yaml -l phukhieo-sw-core --check
