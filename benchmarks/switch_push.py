@@ -184,11 +184,11 @@ def report(args: argparse.Namespace, results: dict[str, list[float]]) -> int:
 
     runs = lambda name: ", ".join(f"{s:.2f}" for s in results[name])  # noqa: E731
     print(f"{args.switches} Cisco IOS switches, a 5-line change with verify, median of {args.repeat}")
-    print(f"ictops plan (check run, saved)       {median('ictops_plan'):6.2f} s  ({runs('ictops_plan')})")
-    print(f"ictops run --plan (backup+push+verify) {median('ictops_run'):6.2f} s  ({runs('ictops_run')})")
+    print(f"ictops plan (check run, saved)          {median('ictops_plan'):6.2f} s  ({runs('ictops_plan')})")
+    print(f"ictops run --plan (backup+push+verify)  {median('ictops_run'):6.2f} s  ({runs('ictops_run')})")
     if results["ansible"]:
         ansible = median("ansible")
-        print(f"ansible-playbook ios_config + verify {ansible:6.2f} s  ({runs('ansible')})")
+        print(f"ansible-playbook ios_config + verify    {ansible:6.2f} s  ({runs('ansible')})")
         print(f"ansible / ictops = {ansible / median('ictops_run'):.1f}x (target >= 5x)")
     if args.out:
         args.out.write_text(json.dumps(results, indent=2))

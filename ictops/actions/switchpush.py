@@ -158,12 +158,17 @@ def commands_diff(host: str, todo: Remediation) -> str:
 class PreChange:
     """The pre-change backups of one step: one backup run (the store's lock) for the whole
     step, and each host's running- and startup-config committed before its change is sent.
+    Hosts stage in parallel; whoever commits takes every host staged so far into the same
+    commit (the others wait for it), so 50 switches need a handful of commits, not 50.
     Nothing happens in check mode."""
 
     def __init__(self, store: BackupStore | None = None):
         self.store = store
         self.txn: Transaction | None = None
-        self._lock = threading.Lock()
+        self._stage = threading.Lock()  # staging, and what a commit takes
+        self._commit = threading.Lock()  # one commit at a time
+        self._staged = 0  # how many hosts were staged
+        self._commits: list[tuple[int, str | None]] = []  # (hosts staged before it, revision)
 
     def begin(self, run: RunSettings) -> StepNote | None:
         if run.check:
@@ -171,6 +176,7 @@ class PreChange:
         if self.store is None:
             self.store = BackupStore(run.project.backups_dir)
         self.txn = self.store.begin_run(run.run_id, run.operator or current_operator())
+        self._staged, self._commits = 0, []
         return recovery_note(self.txn)
 
     def end(self, run: RunSettings, results: Sequence[Any]) -> StepNote | None:
@@ -192,21 +198,36 @@ class PreChange:
             raise RuntimeError("PreChange.begin() was not called for this run")
         startup = ctx.facts.get(STARTUP_CONFIG)
         host = ctx.host
-        with self._lock:
+        with self._stage:
             try:
                 capture = capture_switch(running, startup, host, txn)
             except HostFailure as exc:
                 raise HostFailure(f"nothing was sent: the pre-change backup was refused: "
                                   f"{exc.message}", exc.kind) from None
-            txn.stage(host, capture.files, capture.meta, volatile=capture.volatile,
-                      platform=host.platform_name)
-            rev = txn.checkpoint(f"pre-change backup of {host.name} ({why})")
-        if rev is None:
+            staged = txn.stage(host, capture.files, capture.meta, volatile=capture.volatile,
+                               platform=host.platform_name)
+            self._staged += 1
+            mine = self._staged
+        rev = self._committed(txn, mine, why) if staged.changed else None
+        if rev is None:  # unchanged since the last backup: the commit that holds it
             latest = store.latest(host)
             if latest is None:  # pragma: no cover - a new host always makes a commit
                 raise HostFailure("nothing was sent: the pre-change backup is not in the store")
             rev = latest.rev
         return rev
+
+    def _committed(self, txn: Transaction, mine: int, why: str) -> str | None:
+        """The revision of the commit that holds the ``mine``-th staged host (made now, with
+        every host staged so far, unless another thread's commit already took it)."""
+        with self._commit:
+            done = next((rev for upto, rev in self._commits if upto >= mine), None)
+            if done is not None or any(upto >= mine for upto, _ in self._commits):
+                return done
+            with self._stage:
+                upto = self._staged
+                rev = txn.checkpoint(f"pre-change backups ({why})")
+            self._commits.append((upto, rev))
+            return rev
 
     def config(self, ctx: Context, rev: str) -> str:
         assert self.store is not None

@@ -337,3 +337,26 @@ def test_an_empty_intended_config_changes_nothing(project: Project) -> None:
     with pytest.raises(HostFailure, match="the lines given has no line for sw-ios: nothing was"):
         plan_of(SwitchConfig(lines=("{% if false %}ntp server x{% endif %}",), features=("ntp",)),
                 IOS, _facts(SimSwitch("cisco_ios")), project)
+
+
+def test_hosts_in_parallel_each_get_the_commit_that_holds_their_backup(project: Project) -> None:
+    """Pre-change backups are committed in groups (whoever commits takes every host staged
+    so far): each host's revision holds its own config as it was."""
+    hosts, sessions, before = [], {}, {}
+    for i in range(8):
+        platform = sorted(HOSTS)[i % 2]
+        host = dataclasses.replace(HOSTS[platform], name=f"sw-{i}")
+        switch = SimSwitch(platform, hostname=f"SW-{i}")
+        hosts.append(host)
+        sessions[host.name] = SimSession(switch)
+        before[host.name] = switch.running()
+    action = SwitchConfig(lines=("{% if platform == 'cisco_ios' %}logging host 10.9.9.9"
+                                 "{% else %}info-center loghost 10.9.9.9{% endif %}",), merge=True)
+    results = drive(project, action, hosts, sessions).results
+    assert {r.status for r in results} == {Status.CHANGED}
+    store = BackupStore(project.backups_dir)
+    for r in results:
+        platform = next(h.platform_name for h in hosts if h.name == r.host)
+        stored = store.show(r.host, r.payload.backup, masked=False)
+        assert normalised_equal(platform, stored, before[r.host]), r.host
+    assert 1 <= int(store.git.text("rev-list", "--count", "HEAD").strip()) <= 8
