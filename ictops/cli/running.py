@@ -25,9 +25,26 @@ from ictops.project import Project
 from ictops.schedule.guard import project_lock
 from ictops.results import ActionResult, Status
 
+class _Seconds(click.ParamType):
+    """--wait's value: seconds (0 or more); anything else was most likely the next argument."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"'{value}' is not a number of seconds; put --wait after the other "
+                      "arguments (it then waits as long as it takes) or give SECONDS "
+                      "(--wait 600)", param, ctx)
+        if seconds < 0:
+            self.fail(f"{value} is negative; give 0 or more seconds", param, ctx)
+        return seconds
+
+
 # --wait [SECONDS]: for the project lock; alone, as long as it takes
 WAIT = click.option(
-    "--wait", "wait", type=click.FloatRange(min=0), is_flag=False, flag_value=float("inf"),
+    "--wait", "wait", type=_Seconds(), is_flag=False, flag_value=float("inf"),
     default=0.0, metavar="[SECONDS]",
     help="If another run holds the project lock, wait for it (at most SECONDS) instead of "
     "exiting with 75. Put it after the arguments or give SECONDS.")
