@@ -44,8 +44,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 venv: $(VENV)/.installed
 
 demo: os-deps venv
-	$(ICTOPS) inventory check
 	$(ICTOPS) lab up
+	$(ICTOPS) inventory check
 	$(ICTOPS) hostkeys trust
 	$(ICTOPS) cmd 'uptime' -l 'role=server'
 	$(ICTOPS) cmd 'show version' -l 'cisco'

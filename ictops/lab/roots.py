@@ -38,7 +38,6 @@ from ictops.lab.mounts import (
     MS_NOSUID,
     mount,
     mounts,
-    mounts_under,
     unmount_all_under,
 )
 from ictops.lab.run import run

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ictops.actions.audit import AuditAction, audit_document, unavailable
+from ictops.actions.audit import audit_document, unavailable
 from ictops.cli.audit_cmd import audit_exit_code
 from ictops.cli.main import main
 from ictops.compliance import HostCompliance, RuleResult, Severity, Verdict, load_pack
