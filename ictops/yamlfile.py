@@ -65,12 +65,13 @@ class YamlDoc:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     text: str | None = None  # kept when lines are still to be computed
+    error_cls: type[InputError] = InputError  # what the file's own errors raise
 
     def line(self, path: Path_) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
         if self.text is not None:
             text, self.text = self.text, None
-            _compose(text, self, InputError)
+            _compose(text, self, self.error_cls)
         path = tuple(path)
         while path:
             if path in self.lines:
@@ -98,7 +99,15 @@ class _Builder:
                 self.doc.lines[path + (i,)] = child.start_mark.line + 1
                 items.append(self.build(child, path + (i,)))
             return items
-        return self.scalar(node)
+        try:
+            return self.scalar(node)
+        except (ValueError, OverflowError) as exc:  # 2025-02-30 looks like a date, is none
+            raise self.error_cls(
+                f"'{node.value}' is not a valid {node.tag.rsplit(':', 1)[-1]} ({exc}); "
+                "correct it, or quote it to mean text",
+                self.doc.file,
+                node.start_mark.line + 1,
+            ) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -299,7 +308,7 @@ def load_yaml(
         text = read_input(path, shown, error_cls).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error_cls(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", shown) from None
-    doc = YamlDoc(file=shown, data=None)
+    doc = YamlDoc(file=shown, data=None, error_cls=error_cls)
     if _fast is not None and _plain(text):
         try:
             doc.data = _fast.loads(text)

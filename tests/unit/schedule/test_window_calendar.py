@@ -124,6 +124,9 @@ def test_missing_calendar_excludes_nothing(tmp_path):
     ("excluded:\n  - {from: 2569-12-10, to: 2569-12-01, reason: x}\n", "inventory/calendar.yaml:2: calendar: to: 2026-12-01 is before from: 2026-12-10; swap them"),
     ("excluded:\n  - {reason: x}\n", "inventory/calendar.yaml:2: calendar: an excluded entry needs date:"),
     ("excluded:\n  - {date: 2569-12-10, from: 2569-12-10, to: 2569-12-11, reason: x}\n", "give either date: or from: and to:"),
+    # a date PyYAML reads as a timestamp but no calendar has (was: a ValueError traceback)
+    ("excluded:\n  - reason: x\n    date: 2568-02-30\n", "inventory/calendar.yaml:3: '2568-02-30' is not a valid timestamp (day is out of range for month)"),
+    ("excluded:\n  - {reason: x &a, date: 2569-13-01}\n  - {reason: '*b', date: 2569-12-01}\n", "inventory/calendar.yaml:2: '2569-13-01' is not a valid timestamp (month must be in 1..12)"),
     ("excluded:\n  - {date: 12-10, reason: x}\n", "inventory/calendar.yaml:2: calendar: date: cannot read '12-10' as a date"),
     ("exclude: []\n", "inventory/calendar.yaml:1: calendar: unknown key 'exclude' (did you mean 'excluded'?)"),
     ("- 2569-12-10\n", "inventory/calendar.yaml:1: the file must be a mapping"),
