@@ -1,7 +1,8 @@
 """Mask secrets in anything shown to a person: outputs, configs, diffs, logs, reports, the trail.
 
 ``mask_text(text, platform, secrets)`` is the one function; ``Masker`` keeps its arguments for
-one host (the engine builds one per host: ictops/engine/masks.py). Four layers:
+one host (the engine builds one per host: ictops/engine/masks.py); ``MaskingWriter`` applies
+it to a stream (a command's whole output written to a file). Four layers:
 
 - the platform's patterns: each platform's ``secrets`` list in ictops/data/platforms.yaml
   (``[regex, replacement]`` pairs applied to one line at a time; an unknown platform gets
@@ -23,6 +24,7 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import BinaryIO
 
 from ictops.platforms import Platform, get_platform
 
@@ -206,6 +208,43 @@ class Masker:
 
     def __call__(self, text: str) -> str:
         return mask_text(text, self.platform, self.secrets)
+
+
+class MaskingWriter:
+    """A binary sink that passes on what it is written, masked as ``mask_text`` would, one
+    line at a time as lines complete (the private-key state carries across writes). A line
+    longer than ``max_line`` bytes is masked and passed on in parts. ``close`` passes on
+    the last, unfinished line; it does not close ``sink``."""
+
+    def __init__(self, sink: BinaryIO, masker: Masker, max_line: int = 2**20):
+        self._sink = sink
+        self._secrets = masker.secrets
+        self._lines = _Masker(masker.platform)
+        self._pending = bytearray()
+        self._max_line = max_line
+
+    def write(self, data: bytes) -> int:
+        self._pending += data
+        end = self._pending.rfind(b"\n")
+        if end >= 0:
+            done, self._pending = self._pending[: end + 1], self._pending[end + 1 :]
+            for line in bytes(done).splitlines(keepends=True):
+                self._emit(line)
+        while len(self._pending) > self._max_line:
+            part, self._pending = self._pending[: self._max_line], self._pending[self._max_line :]
+            self._emit(bytes(part))
+        return len(data)
+
+    def close(self) -> None:
+        if self._pending:
+            self._emit(bytes(self._pending))
+            self._pending = bytearray()
+
+    def _emit(self, raw: bytes) -> None:
+        text = raw.decode("utf-8", "surrogateescape")  # bytes that are not UTF-8 pass unchanged
+        body = text.rstrip("\r\n")
+        masked = _mask_values(self._lines.line(body), self._secrets) + text[len(body) :]
+        self._sink.write(masked.encode("utf-8", "surrogateescape"))
 
 
 def mask_diff(

@@ -31,6 +31,7 @@ from ictops.audit.recorder import new_run_id
 from ictops.connections.base import ServerSession, SwitchSession
 from ictops.facts import Facts
 from ictops.inventory.host import Host
+from ictops.masking import Masker
 from ictops.project import Project
 from ictops.results import ActionResult, Outcome, Plan, Status
 from ictops.schedule.window import Window
@@ -63,6 +64,7 @@ class Context:
     run: RunSettings
     facts: Facts
     action: str
+    mask: Masker = field(default_factory=Masker)  # the host's (the engine's HostMasks)
 
     @property
     def project(self) -> Project:

@@ -5,7 +5,7 @@ check mode. Otherwise ictops cannot know what the command changes, and says so: 
 is "run: COMMAND", uncertain, so check mode reports it is not run instead of guessing.
 
 Each host's output is kept up to its ``limits.output``; ``output_dir`` receives every host's
-whole output, as the host sent it, in ``<output_dir>/<host>.out`` (mode 0600).
+whole output in ``<output_dir>/<host>.out`` (mode 0600), masked like everything ictops shows.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field
 
 from ictops.actions.base import Context
 from ictops.connections.base import CommandResult, size
+from ictops.masking import MaskingWriter
 from ictops.project import Project
 from ictops.results import Change, ErrorKind, Outcome, Payload, Plan
 from ictops.validation import StrictModel
@@ -64,7 +65,7 @@ class ReadCommand:
     def read(self, ctx: Context) -> Outcome:
         host = ctx.host
         timeout = self.timeout or host.timeouts.command
-        with self._sink(host.name) as sink:
+        with self._sink(ctx) as sink:
             if host.is_switch:
                 result = ctx.switch().run(self.command, timeout=timeout, sink=sink)
             else:
@@ -92,14 +93,18 @@ class ReadCommand:
         return self.output_dir / f"{'_' if safe.startswith('.') else ''}{safe}.out"
 
     @contextmanager
-    def _sink(self, host: str) -> Iterator[BinaryIO | None]:
-        path = self.output_file(host)
+    def _sink(self, ctx: Context) -> Iterator[MaskingWriter | None]:
+        path = self.output_file(ctx.host.name)
         if path is None:
             yield None
             return
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as sink:
-            yield sink
+            masked = MaskingWriter(sink, ctx.mask)
+            try:
+                yield masked
+            finally:
+                masked.close()
 
     def _cut_note(self, ctx: Context, result: CommandResult) -> str:
         kept = len((result.stdout + result.stderr).encode())

@@ -269,7 +269,9 @@ class Driver:
                 if reason:
                     outcome = Outcome.skipped(reason)
                 else:
-                    outcome, plan = self._act(step, Context(host, self.run, self.facts(host), step.name))
+                    ctx = Context(host, self.run, self.facts(host), step.name,
+                                  self.masks.masker(host.name))
+                    outcome, plan = self._act(step, ctx)
             except SessionError as exc:
                 if not exc.during_connect:
                     self.pool.discard(host)  # a broken session is not reused

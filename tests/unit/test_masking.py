@@ -124,3 +124,24 @@ def test_every_log_line_is_masked():
         "netmiko: read_channel: snmp-server community <removed> RO\n"
         "enable password <removed>\nlogin <removed>"
     )
+
+
+def test_masking_writer_masks_lines_split_across_writes():
+    """A stream written in arbitrary pieces comes out as mask_text would mask it whole."""
+    import io
+
+    from ictops.masking import Masker, MaskingWriter, mask_text
+
+    parts = (b"DB_PASS", b"WORD=x1\nand hun", b"ter22\n-----BEGIN RSA PRIVATE KEY-----\nMIIE",
+             b"abc\n-----END RSA PRIVATE KEY-----\n\xff\xfe raw ", b"y" * 100, b"\nlast")
+    out = io.BytesIO()
+    w = MaskingWriter(out, Masker(None, ["hunter22"]), max_line=64)
+    for part in parts:
+        w.write(part)
+    w.close()
+    assert out.getvalue() == (
+        b"DB_PASSWORD=<removed>\nand <removed>\n-----BEGIN RSA PRIVATE KEY-----\n<removed>\n"
+        b"-----END RSA PRIVATE KEY-----\n\xff\xfe raw " + b"y" * 100 + b"\nlast"
+    )
+    whole = b"".join(parts).decode("utf-8", "surrogateescape")
+    assert out.getvalue() == mask_text(whole, None, ["hunter22"]).encode("utf-8", "surrogateescape")

@@ -95,3 +95,23 @@ def test_debug_log_is_masked_and_private(district):
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
     assert stat.S_IMODE(logs.stat().st_mode) == 0o700
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+def test_output_dir_files_are_masked(district, tmp_path):
+    """`cmd --output-dir` keeps each host's whole output on disk: masked like the table."""
+    where = tmp_path / "whole"
+    proc = district.ictops("cmd", "show running-config", "-l", "sw-leaky-cisco",
+                           "--output-dir", str(where))
+    assert proc.returncode == 0, proc.stderr
+    saved = (where / "sw-leaky-cisco.out").read_text(encoding="utf-8")
+    assert "snmp-server community <removed>" in saved
+    assert_clean(saved, district)
+    key = ("echo '-----BEGIN OPENSSH PRIVATE KEY-----'; echo b3BlbnNzaC1rZXktdjEAAAAA; "
+           "echo '-----END OPENSSH PRIVATE KEY-----'")
+    proc = district.ictops("cmd", f"echo DB_PASSWORD=hunter2; {key}", "-l", "srv-1",
+                           "--output-dir", str(where))
+    assert proc.returncode == 0, proc.stderr
+    assert (where / "srv-1.out").read_text(encoding="utf-8") == (
+        "DB_PASSWORD=<removed>\n-----BEGIN OPENSSH PRIVATE KEY-----\n<removed>\n"
+        "-----END OPENSSH PRIVATE KEY-----\n"
+    )
