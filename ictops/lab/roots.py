@@ -38,6 +38,7 @@ from ictops.lab.mounts import (
     MS_NOSUID,
     mount,
     mounts,
+    mounts_under,  # noqa: F401 - re-exported: the lab's callers use roots.mounts_under
     unmount_all_under,
 )
 from ictops.lab.run import run
