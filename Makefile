@@ -12,8 +12,9 @@ ICTOPS := $(BIN)/ictops
 # apt repository, git for the
 # backup store, Chromium + poppler + a Thai font for the director's PDF report; cron for
 # `ictops schedule` (its crontab command) and systemd for systemd-analyze, which checks the
-# timers it writes (installing it does not make systemd PID 1 nor start anything).
-OS_PACKAGES := openssh-server sudo debootstrap apt-utils gnupg git chromium poppler-utils fonts-tlwg-laksaman-ttf procps cron systemd
+# timers it writes (installing it does not make systemd PID 1 nor start anything);
+# chromium-driver for the dashboard's browser tests.
+OS_PACKAGES := openssh-server sudo debootstrap apt-utils gnupg git chromium chromium-driver poppler-utils fonts-tlwg-laksaman-ttf procps cron systemd
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lab-up lab-down os-deps venv clean help
@@ -63,6 +64,7 @@ demo: os-deps venv
 	@echo
 	@echo "The director's report: $$(ls -t state/reports/*.pdf state/reports/*.html 2>/dev/null | head -1)"
 	@echo "The audit trail:       ictops log show --last 20   (ictops log verify checks it)"
+	@echo "The dashboard:         .venv/bin/ictops web   then open http://127.0.0.1:8787/ (read-only; Ctrl-C stops it)"
 	@echo "The simulated district is still running: try 'source .venv/bin/activate; ictops --help'."
 	@echo "The nightly run is scheduled at 02:00 (ictops schedule list); its log: state/logs/schedule-nightly.log"
 	@echo "Stop it with: make lab-down (it also removes the schedule)"

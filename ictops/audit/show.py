@@ -60,8 +60,13 @@ def _matches(value: Any, wanted: Any) -> bool:
     return False
 
 
-def show(
-    path: str | Path,
+def show(path: str | Path, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Records of the trail at ``path`` matching every filter of ``filter_records``."""
+    return filter_records(read_records(path), **filters)
+
+
+def filter_records(
+    records: Iterable[dict[str, Any]],
     *,
     process: int | Iterable[int] | None = None,
     step: int | Iterable[int] | None = None,
@@ -74,10 +79,11 @@ def show(
     since: When | None = None,
     until: When | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Records matching every given filter. Host, run and action accept globs (``sw-*``)."""
+    """Records matching every given filter (the dashboard filters the records it keeps in
+    memory; ``show`` those of a file). Host, run and action accept globs (``sw-*``)."""
     start = parse_when(since) if since is not None else None
     stop = parse_when(until, end=True) if until is not None else None
-    for rec in read_records(path):
+    for rec in records:
         if not (
             _matches(rec.get("process"), _listed(process))
             and _matches(rec.get("step"), _listed(step))

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator
 
 from ictops import clock
 from ictops.errors import InputError, InputErrors
@@ -61,6 +62,20 @@ class AppointmentModel(StrictModel):
         return value
 
 
+# The dashboard's login (``ictops web --bind``): an Argon2id hash, never the password itself.
+_ARGON2ID = re.compile(r"^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
+
+
+def _web_hash(value: str) -> str:
+    if not _ARGON2ID.match(value):  # never echo the value: it may be a password typed in clear
+        raise ValueError("web_password_hash must be an Argon2id hash ($argon2id$...), never the "
+                         "password itself; make one with: ictops web password")
+    return value
+
+
+WebHash = Annotated[str, AfterValidator(_web_hash)]
+
+
 class MemberModel(StrictModel):
     name: str = Field(min_length=1)
     username: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
@@ -68,12 +83,14 @@ class MemberModel(StrictModel):
     position: str | None = None
     email: str | None = None
     may_operate: bool = True
+    web_password_hash: WebHash | None = None
 
 
 class ApproverModel(StrictModel):
     name: str = Field(min_length=1)
     position: str = Field(min_length=1)
     username: str | None = None
+    web_password_hash: WebHash | None = None
 
 
 class TeamModel(StrictModel):
@@ -105,6 +122,7 @@ class Member:
     email: str | None = None
     on_roster: bool = True
     may_operate: bool = True
+    web_password_hash: str | None = field(default=None, repr=False)
 
     @property
     def role_th(self) -> str:
@@ -116,6 +134,7 @@ class Approver:
     name: str
     position: str
     username: str | None = None
+    web_password_hash: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -210,10 +229,11 @@ def _build(doc: YamlDoc) -> Team:
         unknown_operator=model.unknown_operator,
         appointment=Appointment(a.number, a.date, a.signed_by, a.title, a.fiscal_year),
         members=tuple(
-            Member(m.name, m.username, m.role, m.position, m.email, True, m.may_operate)
+            Member(m.name, m.username, m.role, m.position, m.email, True, m.may_operate,
+                   m.web_password_hash)
             for m in model.members
         ),
-        approvers=tuple(Approver(x.name, x.position, x.username) for x in model.approvers),
+        approvers=tuple(Approver(x.name, x.position, x.username, x.web_password_hash) for x in model.approvers),
         file=doc.file,
     )
 

@@ -33,6 +33,7 @@ VERBS = {
     "log": "ictops.cli.log_cmd:log",
     "report": "ictops.cli.report_cmd:report",
     "schedule": "ictops.cli.schedule_cmd:schedule",
+    "web": "ictops.cli.web_cmd:web",
 }
 
 
