@@ -80,6 +80,7 @@ bench: os-deps venv
 	$(BIN)/python benchmarks/audit_offline.py
 	$(BIN)/python benchmarks/fleet.py
 	$(BIN)/python benchmarks/switch_push.py
+	$(BIN)/python benchmarks/web_pages.py
 
 lab-up: os-deps venv
 	$(ICTOPS) lab up

@@ -83,17 +83,14 @@ def filter_records(
     memory; ``show`` those of a file). Host, run and action accept globs (``sw-*``)."""
     start = parse_when(since) if since is not None else None
     stop = parse_when(until, end=True) if until is not None else None
+    wanted = [  # only the filters given, each listed once (not once per record)
+        (key, _listed(value)) for key, value in (
+            ("process", process), ("step", step), ("host", host), ("status", status),
+            ("run_id", run), ("operator", operator), ("action", action), ("kind", kind),
+        ) if value is not None
+    ]
     for rec in records:
-        if not (
-            _matches(rec.get("process"), _listed(process))
-            and _matches(rec.get("step"), _listed(step))
-            and _matches(rec.get("host"), _listed(host))
-            and _matches(rec.get("status"), _listed(status))
-            and _matches(rec.get("run_id"), _listed(run))
-            and _matches(rec.get("operator"), _listed(operator))
-            and _matches(rec.get("action"), _listed(action))
-            and _matches(rec.get("kind"), _listed(kind))
-        ):
+        if not all(_matches(rec.get(key), value) for key, value in wanted):
             continue
         if start or stop:
             moment = clock.parse_stored(rec["time"])

@@ -158,6 +158,7 @@ def test_every_page_shows_the_lab_state_in_thai_and_changes_nothing(made, chrome
             score = audit["hosts"][name]["score"]
             assert row.find_element("css selector", ".score-cell").text == f"{score:.1f}"
         assert rows["srv-1"].find_element("css selector", ".pending").text != "-"
+        assert "บันทึกครบถ้วน" in _text(chrome, "#trail-tile")
         full_screenshot(chrome, shots / "fleet-th.png")
 
         chrome.get(url + "/compliance")
