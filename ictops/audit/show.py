@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +48,22 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
                 yield value
 
 
-def _matches(value: Any, wanted: Any) -> bool:
-    if wanted is None:
-        return True
+def _matcher(wanted: Any) -> Callable[[Any], bool]:
+    """A test for one filter: equal as text to an option, or (text) matching a glob option."""
     options = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
-    for option in options:
-        if isinstance(option, str) and isinstance(value, str) and fnmatch.fnmatchcase(value, option):
+    exact: set[Any] = {str(o) for o in options if o is not None}
+    exact |= {int(o) for o in exact if o.isdigit()}  # "2" matches the number 2 without str()
+    globs = [o for o in options if isinstance(o, str) and any(c in o for c in "*?[")]
+    none_ok = any(o is None for o in options)
+
+    def match(value: Any) -> bool:
+        if value is None:
+            return none_ok
+        if value in exact or str(value) in exact:
             return True
-        if value == option or (value is not None and str(value) == str(option)):
-            return True
-    return False
+        return isinstance(value, str) and any(fnmatch.fnmatchcase(value, g) for g in globs)
+
+    return match
 
 
 def show(path: str | Path, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -83,20 +89,27 @@ def filter_records(
     memory; ``show`` those of a file). Host, run and action accept globs (``sw-*``)."""
     start = parse_when(since) if since is not None else None
     stop = parse_when(until, end=True) if until is not None else None
-    wanted = [  # only the filters given, each listed once (not once per record)
-        (key, _listed(value)) for key, value in (
+    wanted = [  # only the filters given, each made a test once (not once per record)
+        (key, _matcher(_listed(value))) for key, value in (
             ("process", process), ("step", step), ("host", host), ("status", status),
             ("run_id", run), ("operator", operator), ("action", action), ("kind", kind),
         ) if value is not None
     ]
+    if not wanted and start is None and stop is None:
+        yield from records
+        return
     for rec in records:
-        if not all(_matches(rec.get(key), value) for key, value in wanted):
-            continue
-        if start or stop:
+        for key, match in wanted:
+            if not match(rec.get(key)):
+                break
+        else:
+            if not (start or stop):
+                yield rec
+                continue
             moment = clock.parse_stored(rec["time"])
             if (start and moment < start) or (stop and moment > stop):
                 continue
-        yield rec
+            yield rec
 
 
 def _listed(value: Any) -> Any:

@@ -62,6 +62,8 @@ class Snapshot:
     backups_known: bool = False  # the backup store's status file names any host
     catalogue_names: dict[str, dict[tuple[int, int | None], str]] = field(default_factory=dict)
     choices: dict[str, list[Any]] = field(default_factory=dict)  # what the trail filters offer
+    by_host: dict[str, list[int]] = field(default_factory=dict)  # host -> record positions
+    by_run: dict[str, list[int]] = field(default_factory=dict)  # run id -> record positions
 
     @classmethod
     def build(cls, project: Project) -> Snapshot:
@@ -93,7 +95,8 @@ class Snapshot:
             plans=sorted(sources.read_plans(project), key=lambda p: p.planned_at, reverse=True),
             reports=sources.read_reports(project),
             backups_known=bool(status), catalogue_names=sources.catalogue_names(project),
-            choices=trail_choices(records),
+            choices=trail_choices(records), by_host=_positions(records, "host"),
+            by_run=_positions(records, "run_id"),
         )
 
     def host(self, name: str) -> HostInfo | None:
@@ -110,6 +113,15 @@ def trail_choices(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
             if value not in (None, ""):
                 values.add(value)
     return {k: sorted(v, key=str) for k, v in found.items()}
+
+
+def _positions(records: list[dict[str, Any]], key: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for i, rec in enumerate(records):
+        value = rec.get(key)
+        if value is not None:
+            found.setdefault(str(value), []).append(i)
+    return found
 
 
 def _time(value: Any) -> dt.datetime | None:
