@@ -47,6 +47,7 @@ def web(ctx: click.Context, port: int, bind: str):
     login = needs_login(bind)
     if login:
         require_users(project, bind)
+    stderr.print("ictops web: reading the project's state...")
     server, cache = make_server(project, bind, port, login=login)
     snap = cache.current()
     url = url_for_bind(bind, port)

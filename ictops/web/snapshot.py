@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ictops import clock
 from ictops.audit import VerifyReport
 from ictops.playbook.plans import Plan
 from ictops.project import Project
@@ -89,7 +90,7 @@ class Snapshot:
                 score=score.score if score else None,
             ))
         return cls(
-            built_at=dt.datetime.now(dt.timezone.utc), seconds=time.perf_counter() - started,
+            built_at=clock.now(), seconds=time.perf_counter() - started,
             hosts=hosts, inventory_error=inventory_error, records=records, verify=verify,
             verify_error=verify_error, runs=runs, fleet=fleet, compliance=compliance,
             plans=sorted(sources.read_plans(project), key=lambda p: p.planned_at, reverse=True),
@@ -125,13 +126,13 @@ def _positions(records: list[dict[str, Any]], key: str) -> dict[str, list[int]]:
 
 
 def _time(value: Any) -> dt.datetime | None:
+    """A stored time of the backup status file; None when absent or not a time."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return clock.parse_stored(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def signature(project: Project) -> tuple[tuple[str, int, int], ...]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ictops import clock
 from ictops.audit import VerifyReport, verify
 from ictops.audit.recorder import trail_key, trail_path
 from ictops.audit.show import read_records
@@ -130,6 +131,6 @@ def read_reports(project: Project) -> list[ReportFile]:
     for path in folder.iterdir() if folder.is_dir() else ():
         if path.suffix in REPORT_SUFFIXES and path.is_file() and not path.name.startswith("."):
             stat = path.stat()
-            moment = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
+            moment = dt.datetime.fromtimestamp(stat.st_mtime, clock.UTC)
             found.append(ReportFile(path.name, path, stat.st_size, moment))
     return sorted(found, key=lambda r: (r.modified, r.name), reverse=True)

@@ -35,25 +35,29 @@ SERVE_NO_LOGIN = (
 
 
 def wait_ready(proc: subprocess.Popen, deadline: float = 60.0) -> str:
-    """The first line the server prints once it listens (another server already on the port
-    must never pass for ours: the line comes from our process)."""
+    """What the server prints up to the line that says it listens (its URL, or "ready"): our
+    process's own words, so that another server already on the port never passes for ours."""
     end = time.monotonic() + deadline
+    said = ""
     while time.monotonic() < end:
         ready, _, _ = select.select([proc.stdout], [], [], 0.2)
         if ready:
             line = proc.stdout.readline()
-            if line:
-                return line
+            said += line
+            if "http://" in line or line.strip() == "ready":
+                return said
         if proc.poll() is not None:
             out, err = proc.communicate()
-            raise AssertionError(f"the dashboard exited {proc.returncode}: {out}\n{err}")
-    raise AssertionError(f"the dashboard did not start within {deadline}s")
+            raise AssertionError(f"the dashboard exited {proc.returncode}: {said}{out}\n{err}")
+    raise AssertionError(f"the dashboard did not start within {deadline}s: {said}")
 
 
 @contextlib.contextmanager
-def serve(project_root: Path, *, bind: str, login: bool, env: dict | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def serve(project_root: Path, *, bind: str, login: bool,
+          env: dict | None = None) -> Iterator[tuple[str, subprocess.Popen, str]]:
     """A running dashboard: the real ``ictops web`` when ``login`` (any non-default --bind),
-    else its server without login (only 127.0.0.1 gets that from the command)."""
+    else its server without login (only 127.0.0.1 gets that from the command). Yields the
+    URL, the process and what it printed on standard output until it listened."""
     port = next(PORTS)
     environ = dict(os.environ, ICTOPS_PROJECT=str(project_root), **(env or {}))
     if login:
@@ -63,8 +67,8 @@ def serve(project_root: Path, *, bind: str, login: bool, env: dict | None = None
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=environ, stdin=subprocess.DEVNULL, cwd=project_root)
     try:
-        wait_ready(proc)
-        yield f"http://{bind}:{port}", proc
+        said = wait_ready(proc)
+        yield f"http://{bind}:{port}", proc, said
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)

@@ -26,7 +26,7 @@ def test_an_empty_state_shows_what_to_do_on_every_page(tmp_path):
     project = Project.at(tmp_path)
     driver = browser()
     try:
-        with serve(project.root, bind=LOCAL, login=False) as (url, _):
+        with serve(project.root, bind=LOCAL, login=False) as (url, _, _):
             for page, marker in PAGES.items():
                 driver.get(url + page)
                 assert driver.find_element("id", marker).text, page
