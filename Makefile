@@ -64,10 +64,11 @@ demo: os-deps venv
 	@echo
 	@echo "The director's report: $$(ls -t state/reports/*.pdf state/reports/*.html 2>/dev/null | head -1)"
 	@echo "The audit trail:       ictops log show --last 20   (ictops log verify checks it)"
-	@echo "The dashboard:         .venv/bin/ictops web   then open http://127.0.0.1:8787/ (read-only; Ctrl-C stops it)"
 	@echo "The simulated district is still running: try 'source .venv/bin/activate; ictops --help'."
 	@echo "The nightly run is scheduled at 02:00 (ictops schedule list); its log: state/logs/schedule-nightly.log"
 	@echo "Stop it with: make lab-down (it also removes the schedule)"
+	@echo "The dashboard (read-only, needs no lab): start it with .venv/bin/ictops web (Ctrl-C stops it), then open"
+	@echo "  http://127.0.0.1:8787/"
 
 # One suite at a time per machine (flock): the lab tests start real servers and have deadlines,
 # and a second suite running beside them only slows both. CI runs one, so it never waits.

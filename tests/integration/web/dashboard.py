@@ -102,9 +102,11 @@ def full_screenshot(driver, path: Path) -> Path:
     """The whole page (the window grown to the page's height), saved as PNG."""
     path.parent.mkdir(parents=True, exist_ok=True)
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    # the window's width, not the content's: beyond the viewport the scrollbar goes away
+    width = max(metrics["width"], driver.execute_script("return window.innerWidth"))
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": metrics["width"], "height": min(metrics["height"], 8000),
+        "clip": {"x": 0, "y": 0, "width": width, "height": min(metrics["height"], 8000),
                  "scale": 1},
     })
     path.write_bytes(base64.b64decode(shot["data"]))

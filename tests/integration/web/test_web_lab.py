@@ -222,12 +222,14 @@ def test_every_page_shows_the_lab_state_in_thai_and_changes_nothing(made, chrome
         assert "บันทึกครบถ้วน" in _text(chrome, "#verify-status")
         expected = verify(trail_path(project)).records
         assert f"{expected} รายการ" in _text(chrome, "#verify")
+        assert len(chrome.find_elements("css selector", "#trail tbody tr")) == min(expected, 100)
+        full_screenshot(chrome, shots / "trail-th.png")
         chrome.get(f"{url}/trail?host=sw-phukhieo&process=2&step=5&status=changed&run={nightly.run_id}")
         seqs = [tr.get_attribute("data-seq") for tr in chrome.find_elements("css selector", "#trail tbody tr")]
         assert len(seqs) == 1  # the nightly's backup of the changed switch
         chrome.get(url + "/trail?since=2400-01-01&until=2400-01-02")  # B.E. 2400 = 1857 C.E.
         assert chrome.find_element("id", "no-records")
-        full_screenshot(chrome, shots / "trail-th.png")
+        full_screenshot(chrome, shots / "trail-none-th.png")
 
         chrome.get(url + "/runs")
         states = {tr.get_attribute("data-plan"): tr.get_attribute("data-state") for tr in
@@ -267,7 +269,19 @@ def test_every_page_shows_the_lab_state_in_thai_and_changes_nothing(made, chrome
         assert tree_digest(project.state_dir) == before  # nothing the pages did wrote anything
 
 
-def test_a_phone_sees_the_fleet_as_cards(made, tmp_path):
+PHONE_PAGES = ("/", "/compliance", "/compliance/host/sw-phukhieo", "/backups",
+               "/backups/sw-phukhieo", "/trail", "/runs", "/reports")
+SIDEWAYS = """
+const wide = [...document.querySelectorAll('table')].filter(table =>
+  table.getBoundingClientRect().width > window.innerWidth
+  || (table.rows[0] && table.rows[0].cells.length > 3
+      && getComputedStyle(table.tBodies[0].rows[0] || table.rows[0]).display !== 'block'));
+return [document.documentElement.scrollWidth, wide.map(t => t.id)];
+"""
+
+
+def test_a_phone_sees_every_page_without_sideways_scrolling(made, tmp_path):
+    """On a phone every page fits the screen: wide tables become one card per row."""
     phone = browser(390, 844, phone=True)
     try:
         with serve(made.project.root, bind=LOCAL, login=False) as (url, _, _):
@@ -279,9 +293,12 @@ def test_a_phone_sees_the_fleet_as_cards(made, tmp_path):
                 "return getComputedStyle(arguments[0], '::before').content",
                 row.find_element("css selector", ".score-cell"))
             assert "คะแนน" in label
-            full_screenshot(phone, tmp_path / "screenshots" / "fleet-phone.png")
-            phone.get(url + "/compliance")
-            full_screenshot(phone, tmp_path / "screenshots" / "compliance-phone.png")
+            for page in PHONE_PAGES:
+                phone.get(url + page)
+                width, wide = phone.execute_script(SIDEWAYS)
+                assert (page, width, wide) == (page, 390, [])
+                name = page.strip("/").replace("/", "-") or "fleet"
+                full_screenshot(phone, tmp_path / "screenshots" / f"phone-{name}.png")
     finally:
         phone.quit()
 
