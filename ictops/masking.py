@@ -6,7 +6,10 @@ it to a stream (a command's whole output written to a file). Four layers:
 
 - the platform's patterns: each platform's ``secrets`` list in ictops/data/platforms.yaml
   (``[regex, replacement]`` pairs applied to one line at a time; an unknown platform gets
-  every platform's patterns: masking too much beats leaking);
+  every platform's patterns: masking too much beats leaking), and for a platform whose config
+  is sections of unindented items (RouterOS) its ``section_secrets``: rules for the items of
+  one section (an SNMP community's name), applied when the masker does not know the section
+  it is in as well (a diff hunk's first lines);
 - private-key blocks (PEM), for every platform, because they span lines;
 - generic assignments in commands and messages: ``password=x``, ``token: x``, ``--password x``;
 - known secret values wherever they appear: those passed in, and every secret ictops has
@@ -150,11 +153,28 @@ def _mask_one(line: str, rules: Iterable[tuple[re.Pattern[str], str]]) -> str:
 
 
 class _Masker:
-    """Masks line by line, remembering whether it is inside a private-key block."""
+    """Masks line by line, remembering whether it is inside a private-key block and (RouterOS)
+    which section it is in."""
 
     def __init__(self, platform: Platform | str | None):
-        self.rules = _rules(_resolve(platform))
+        resolved = _resolve(platform)
+        self.rules = _rules(resolved)
         self.in_key = False
+        self.header = resolved.section_header if resolved else None
+        self.section_rules = resolved.section_secrets if resolved else ()
+        self.section: str | None = None  # None: not known (the start of a text or a hunk)
+
+    def restart(self) -> None:
+        """A new diff hunk: the section is not known any more."""
+        self.section = None
+
+    def _in_section(self, line: str) -> str:
+        if self.header is not None and self.header.search(line):
+            self.section = line
+        for section, pattern, replacement in self.section_rules:
+            if self.section is None or section.search(self.section):
+                line = pattern.sub(replacement, line)
+        return line
 
     def line(self, line: str) -> str:
         if self.in_key:
@@ -170,7 +190,8 @@ class _Masker:
                 return line[: begin.end()] + MASK + line[end.start() :]
             self.in_key = True
             return line
-        return _mask_one(line, self.rules)
+        masked = _mask_one(line, self.rules)
+        return self._in_section(masked) if self.section_rules else masked
 
 
 def mask_text(
@@ -257,6 +278,8 @@ def mask_diff(
     for raw in diff.splitlines():
         if raw.startswith(("--- ", "+++ ", "@@", "diff ", "index ", "new file", "deleted file")):
             out.append(raw)
+            old_side.restart()
+            new_side.restart()
             continue
         if raw[:1] in _DIFF_PREFIXES:
             prefix, body = raw[0], raw[1:]

@@ -241,7 +241,7 @@ def unavailable(
                 title_en=rule.title.en,
                 status=Verdict.ERROR if applies else Verdict.NA,
                 severity=rule.severity,
-                message=reason if applies else f"not applicable to {host.platform_name}",
+                message=reason if applies else rule.na_reason(host.platform_name),
                 feature=rule.feature,
             )
         )

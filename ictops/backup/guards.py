@@ -1,8 +1,9 @@
 """Guards that run before anything is written: a bad capture never replaces a good backup.
 
 - empty output is refused;
-- a switch config without the platform's end marker (IOS ``end``, VRP ``return``; for
-  platforms without one, such as ProCurve, its ``end_marker_fallback``) is refused;
+- a switch config without the platform's end marker (IOS ``end``, VRP ``return``) is refused;
+  platforms that print none (ProCurve, RouterOS) say instead what a complete capture holds
+  (``complete``: lines it always has, sections that always close, a last line never cut);
 - a switch config that does not look like one of its platform (no hostname line, not
   printable text, implausibly long lines, top-level lines that are mostly not commands of
   the platform: the ``config_shape`` data in ictops/data/platforms.yaml) is refused;
@@ -69,14 +70,41 @@ def check_end_marker(text: str, platform: Platform, what: str) -> Refusal | None
             f"no end marker /{platform.end_marker.pattern}/ (last line: {_quote(lines)}): "
             "output looks truncated; the last good backup is kept",
         )
-    if platform.end_marker_fallback is not None:
-        if platform.end_marker_fallback.search(text):
-            return None
-        return Refusal(
-            what,
-            f"no line matching /{platform.end_marker_fallback.pattern}/: output looks "
-            "incomplete; the last good backup is kept",
-        )
+    if platform.complete is not None:
+        return check_complete(text, platform, what)
+    return None
+
+
+def check_complete(text: str, platform: Platform, what: str) -> Refusal | None:
+    """The ``complete`` rules of a platform without an end marker (ProCurve, RouterOS)."""
+    rules = platform.complete
+    if rules is None:
+        return None
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    lines = [line for _, line in numbered]
+    cut = "output looks truncated; the last good backup is kept"
+    for required in rules.required:
+        if not any(required.search(line) for line in lines):
+            return Refusal(
+                what,
+                f"no line matching /{required.pattern}/ (a complete {platform.name} config "
+                f"always has one; last line: {_quote(lines)}): {cut}",
+            )
+    if rules.block_line is not None and rules.block_close is not None:
+        run_end: tuple[int, str] | None = None
+        for number, line in [*numbered, (0, "")]:
+            if rules.block_line.search(line):
+                run_end = (number, line)
+                continue
+            if run_end is not None and not rules.block_close.search(run_end[1]):
+                return Refusal(
+                    what,
+                    f"the section ending at line {run_end[0]} ({_quote([run_end[1]])}) is not "
+                    f"closed by /{rules.block_close.pattern}/: {cut}",
+                )
+            run_end = None
+    if rules.last_line_not is not None and lines and rules.last_line_not.search(lines[-1]):
+        return Refusal(what, f"the last line {_quote(lines)} continues on a line that never came: {cut}")
     return None
 
 
@@ -110,8 +138,8 @@ def check_shape(text: str, platform: Platform, what: str) -> Refusal | None:
             f"no hostname line /{shape.hostname.pattern}/: does not look like a "
             f"{platform.name} configuration; {kept}",
         )
-    top = [(n, line) for n, line in enumerate(lines, 1) if line[:1].isalpha()]
-    unknown = [(n, line) for n, line in top if line.split()[0] not in shape.commands]
+    top = [(n, line) for n, line in enumerate(lines, 1) if shape.is_top(line)]
+    unknown = [(n, line) for n, line in top if not shape.knows(line)]
     if len(top) - len(unknown) < len(top) * MIN_KNOWN_SHARE:
         n, line = unknown[0]
         return Refusal(

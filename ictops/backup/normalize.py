@@ -1,7 +1,8 @@
 """Normalise captured configuration so an unchanged device compares equal run after run.
 
 What is dropped is data: each platform's ``volatile`` patterns in ictops/data/platforms.yaml
-("! Last configuration change at ...", "Current configuration : N bytes", ...). Besides those,
+("! Last configuration change at ...", "Current configuration : N bytes", ...), and its
+``volatile_parts`` (the time in a RouterOS export header, whose version stays). Besides those,
 only transport remnants go: line endings, trailing spaces, terminal escape sequences, the echoed
 command and a trailing prompt. Everything else is kept as the device printed it.
 """
@@ -16,8 +17,11 @@ from ictops.platforms import Platform
 # Terminal noise a CLI session can leave: ANSI escapes and backspace-overwrites.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][AB012]")
 _BACKSPACE = re.compile(r"[^\n]\x08")
-# A bare CLI prompt on its own line: "sw1#", "sw1>", "<HUAWEI>", "[HUAWEI]", "sw1(config)#".
-_PROMPT = re.compile(r"^[<\[]?[\w.\-/:@~]+(?:\([\w.\-]+\))?[#>\]]$")
+# A bare CLI prompt on its own line: "sw1#", "sw1>", "<HUAWEI>", "[HUAWEI]", "sw1(config)#",
+# RouterOS "[admin@sw1] >".
+_PROMPT = re.compile(
+    r"^(?:[<\[]?[\w.\-/:@~]+(?:\([\w.\-]+\))?[#>\]]|\[[\w.\-@]+\] (?:/[\w/ -]*)?>)$"
+)
 
 
 def clean_lines(text: str) -> list[str]:
@@ -77,6 +81,8 @@ def normalize_config(text: str, platform: Platform, command: str | None = None) 
     lines = _trim_blank(_strip_echo(lines, command))
     lines = _strip_prompt(lines, platform)
     lines = _trim_blank([line for line in lines if not is_volatile(line, platform.volatile)])
+    for pattern, replacement in platform.volatile_parts:
+        lines = [pattern.sub(replacement, line) for line in lines]
     return "\n".join(lines) + "\n" if lines else ""
 
 

@@ -87,14 +87,15 @@ def _refused(host: Host, txn: Transaction, refusal: Refusal, raw: str,
 
 def capture_switch(
     running_raw: str,
-    startup_raw: str,
+    startup_raw: str | None,
     host: Host,
     txn: Transaction,
     *,
     max_shrink: float | None = None,
     accept_shrink: bool = False,
 ) -> Capture:
-    """A switch's running- and startup-config, normalised and guarded.
+    """A switch's running- and startup-config, normalised and guarded. ``startup_raw`` is
+    None on a platform without a saved config apart from the running one (RouterOS).
 
     ``max_shrink``: the global share (default 0.5); the host's ``data.backup.max_shrink``
     wins. ``accept_shrink``: store a shrunken config anyway (the officer removed config).
@@ -104,27 +105,27 @@ def capture_switch(
         limit = max_shrink_for(host, 0.5 if max_shrink is None else max_shrink)
     except IctopsError as exc:
         raise failed(host, txn, str(exc), ErrorKind.CONFIG_ERROR) from None
-    running = normalize_config(running_raw, platform, platform.commands.get("running_config"))
-    startup = normalize_config(startup_raw, platform, platform.commands.get("startup_config"))
-    for what, text, raw, rel in (
-        ("running-config", running, running_raw, RUNNING),
-        ("startup-config", startup, startup_raw, STARTUP),
-    ):
+    captured = [("running-config", running_raw, RUNNING, "running_config")]
+    if startup_raw is not None:
+        captured.append(("startup-config", startup_raw, STARTUP, "startup_config"))
+    files: dict[str, bytes] = {}
+    for what, raw, rel, command in captured:
+        text = normalize_config(raw, platform, platform.commands.get(command))
         refusal = check_config(text, platform, what)
         if refusal is None and not accept_shrink:
             refusal = check_shrink(text, txn.previous(host, rel), limit, what)
         if refusal is not None:
             raise _refused(host, txn, refusal, raw)
-    equal = running == startup
+        files[rel] = text.encode()
+    equal = files[RUNNING] == files[STARTUP] if STARTUP in files else None
     meta = {
         "platform": host.platform_name,
         "taken_at": now_iso(),
         "run_id": txn.run_id,
         "running_equals_startup": equal,
     }
-    notes = () if equal else ("unsaved changes (running-config differs from startup-config)",)
-    return Capture({RUNNING: running.encode(), STARTUP: startup.encode()}, meta, (), notes,
-                   BackupData(running_equals_startup=equal))
+    notes = ("unsaved changes (running-config differs from startup-config)",) if equal is False else ()
+    return Capture(files, meta, (), notes, BackupData(running_equals_startup=equal))
 
 
 def server_patterns(host: Host, txn: Transaction, files: Sequence[str] | None = None) -> tuple[str, ...]:

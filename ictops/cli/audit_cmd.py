@@ -108,7 +108,7 @@ def expand_files_option(args: Sequence[str]) -> list[str]:
                    "inventory's backups: exported from devices not in the inventory, or sent by "
                    "a school. Nothing is saved; line numbers are the files' own.")
 @click.option("--platform", help="With --files: the files' platform (default: recognised from "
-              "each file; cisco_ios, huawei_vrp, hp_procurve).")
+              "each file; cisco_ios, huawei_vrp, hp_procurve, ruijie_os, mikrotik_routeros).")
 @click.pass_context
 def audit(ctx, limit, pack, from_backup, live_rules, fmt, output, fail_on, lang, rules, show_na,
           forks, files, platform):

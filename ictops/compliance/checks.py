@@ -153,9 +153,11 @@ def _line_check(check: LineCheck, ctx: CheckContext) -> Finding:
     assert check.parent is not None
     sections = tree.sections(check.parent)
     if not sections:
-        return Finding(
-            Verdict.of(check.if_no_section), f"no section matching '{check.parent.pattern}'"
-        )
+        verdict = Verdict.of(check.if_no_section)
+        missing = f"no section matching '{check.parent.pattern}'"
+        if check.message and verdict in (Verdict.FAIL, Verdict.WARN):
+            missing = f"{check.message}: {missing}"
+        return Finding(verdict, missing)
     findings = []
     for section in sections:
         found = _match_lines(check, list(section.walk()), ctx, name)

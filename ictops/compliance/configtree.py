@@ -1,7 +1,8 @@
 """Read a device configuration (or a server config file) into a tree of lines.
 
-The hierarchy comes from indentation. What is not configuration (comments, oxidized
-headers, banner text, text after ``end``, ProCurve ``exit`` lines) is described per
+The hierarchy comes from indentation, or (RouterOS) from menu path lines that open a section
+whose items follow unindented. What is not configuration (comments, oxidized headers, banner
+text, text after ``end``, ProCurve ``exit`` lines) and how lines are wrapped are described per
 platform in ``ictops/data/config_dialects.yaml``, not in code.
 """
 
@@ -27,6 +28,9 @@ class Dialect:
     exit: re.Pattern[str] | None = None
     banner: re.Pattern[str] | None = None
     continuation: re.Pattern[str] | None = None
+    continued: re.Pattern[str] | None = None  # this line goes on on the next (RouterOS "\\")
+    section: re.Pattern[str] | None = None  # a top-level line opening a section (RouterOS "/")
+    section_item: re.Pattern[str] | None = None  # (path, item) of a section line with an item
     drop: re.Pattern[str] | None = None  # comment, skip and exit in one regex (speed)
     banner_words: tuple[str, ...] = ()  # literal first words of the banner regex (speed)
 
@@ -49,6 +53,9 @@ def dialects() -> dict[str, Dialect]:
             exit=compiled.get("exit"),
             banner=banner,
             continuation=compiled.get("continuation"),
+            continued=compiled.get("continued"),
+            section=compiled.get("section"),
+            section_item=compiled.get("section_item"),
             drop=re.compile("|".join(f"(?:{p})" for p in drops)) if drops else None,
             banner_words=(head.group(1),) if head else (),
         )
@@ -202,11 +209,16 @@ def parse_config(text: str, platform: str, *, source: str = "") -> ConfigTree:
     roots: list[Node] = []
     stack: list[Node] = []
     tree = ConfigTree(platform=platform, roots=roots)
+    sections: dict[str, Node] = {}  # RouterOS: the section of each menu path
     number = 0
     total = len(raw_lines)
     while number < total:
         raw = raw_lines[number].rstrip()
         number += 1
+        first = number
+        while dialect.continued and number < total and dialect.continued.search(raw):
+            raw = raw[:-1] + raw_lines[number].strip()
+            number += 1
         if not raw.strip():
             continue
         if dialect.continuation and stack and dialect.continuation.match(raw):
@@ -223,7 +235,7 @@ def parse_config(text: str, platform: str, *, source: str = "") -> ConfigTree:
             and (not dialect.banner_words or text.startswith(dialect.banner_words))
             and (banner := dialect.banner.match(text))
         ):
-            node = Node(text=text, line=number, indent=indent, source=source)
+            node = Node(text=text, line=first, indent=indent, source=source)
             number, node.body, node.text = _read_banner(raw_lines, number, text, banner)
             _attach(node, roots, stack)
             continue
@@ -231,8 +243,36 @@ def parse_config(text: str, platform: str, *, source: str = "") -> ConfigTree:
             if dialect.comment and dialect.comment.match(raw):
                 tree.comments += 1
             continue
-        _attach(Node(text=text, line=number, indent=indent, source=source), roots, stack)
+        if dialect.section is not None:
+            _section_line(dialect, text, first, source, sections, roots, stack)
+            continue
+        _attach(Node(text=text, line=first, indent=indent, source=source), roots, stack)
     return tree
+
+
+def _section_line(
+    dialect: Dialect,
+    text: str,
+    number: int,
+    source: str,
+    sections: dict[str, Node],
+    roots: list[Node],
+    stack: list[Node],
+) -> None:
+    """RouterOS: a menu path opens (or reopens) its section; an item goes under the open one."""
+    assert dialect.section is not None
+    if dialect.section.match(text):
+        split = dialect.section_item.match(text) if dialect.section_item else None
+        path, item = (split.group(1), split.group(2)) if split else (text, None)
+        section = sections.get(path)
+        if section is None:
+            section = sections[path] = Node(text=path, line=number, source=source)
+            roots.append(section)
+        stack[:] = [section]
+        if item is None:
+            return
+        text = item
+    _attach(Node(text=text, line=number, indent=1, source=source), roots, stack)
 
 
 def _attach(node: Node, roots: list[Node], stack: list[Node]) -> None:

@@ -19,7 +19,7 @@ from ictops.connections.base import SessionError
 from ictops.errors import ExitCode
 from ictops.facts import FactError
 from ictops.inventory.host import Host
-from ictops.platforms import Platform
+from ictops.masking import mask_line
 
 LIVE_NEEDED = "needs the device; run with --live"
 
@@ -131,15 +131,6 @@ class FleetSummary:
         }
 
 
-def mask(text: str, platform: Platform) -> str:
-    """A line with the platform's secrets replaced by <removed>."""
-    if not text:
-        return text
-    for pattern, replacement in platform.secrets:
-        text = pattern.sub(replacement, text)
-    return text
-
-
 def _remediation(
     rule: Rule, platform: str, finding: Finding, variables: dict[str, Any], host: Host
 ) -> tuple[str, ...]:
@@ -158,7 +149,7 @@ def evaluate_rule(rule: Rule, host: Host, ctx: CheckContext, *, live_ok: bool) -
     platform = host.platform_name
     check = rule.check_for(platform)
     if check is None:
-        finding = Finding(Verdict.NA, f"not applicable to {platform}")
+        finding = Finding(Verdict.NA, rule.na_reason(platform))
     elif rule.live and not live_ok:
         finding = Finding(Verdict.ERROR, LIVE_NEEDED)
     else:
@@ -176,7 +167,7 @@ def evaluate_rule(rule: Rule, host: Host, ctx: CheckContext, *, live_ok: bool) -
         status=finding.verdict,
         severity=rule.severity,
         message=finding.message,
-        evidence=mask(finding.evidence, host.platform)[:300],
+        evidence=mask_line(finding.evidence, host.platform)[:300],
         where=finding.where,
         remediation=_remediation(rule, platform, finding, ctx.vars, host),
         remediation_text_th=rule.remediation.text.th

@@ -101,15 +101,22 @@ def read_config(shown: str, path: Path) -> str:
 
 
 def _fit(text: str, platform: Platform) -> float:
-    """How well ``text`` looks like a config of ``platform``: 0 (not at all) to about 2."""
+    """How well ``text`` looks like a config of ``platform``: 0 (not at all) to about 3.
+
+    The share of top-level lines that start with a command of the platform, plus 1 for its end
+    marker, plus 1 for its signature (a line only its configs hold: ``version RGOS``, a
+    ProCurve ``Configuration Editor`` header, a RouterOS export header); a platform whose
+    signature is absent loses 0.5, so a Ruijie config is not taken for a Cisco one and back."""
     shape = platform.config_shape
     if shape is None or not shape.hostname.search(text):
         return 0.0
-    top = [line.split()[0] for line in text.splitlines() if line[:1].isalpha()]
-    known = sum(1 for word in top if word in shape.commands) / len(top) if top else 0.0
-    marker = platform.end_marker or platform.end_marker_fallback
-    ends = 1.0 if marker is not None and marker.search(text) else 0.0
-    return known + ends
+    top = [line for line in text.splitlines() if shape.is_top(line)]
+    known = sum(1 for line in top if shape.knows(line)) / len(top) if top else 0.0
+    ends = 1.0 if platform.end_marker is not None and platform.end_marker.search(text) else 0.0
+    signed = 0.0
+    if platform.signature is not None:
+        signed = 1.0 if platform.signature.search(text) else -0.5
+    return known + ends + signed
 
 
 def detect_platform(text: str, shown: str) -> str:

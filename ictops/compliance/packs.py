@@ -215,7 +215,10 @@ def _semantic_errors(model: PackFile, doc: YamlDoc) -> Iterator[RulePackError]:
             )
         seen.setdefault(rule.id, rule_path + ("id",))
         for platform in (
-            list(rule.platforms or []) + list(rule.checks or {}) + list(rule.remediation.commands)
+            list(rule.platforms or [])
+            + list(rule.checks or {})
+            + list(rule.not_applicable)
+            + list(rule.remediation.commands)
         ):
             if platform not in known_platforms:
                 close = difflib.get_close_matches(platform, sorted(known_platforms), n=1)

@@ -240,6 +240,8 @@ class Rule(Strict):
     basis: list[Basis] = Field(min_length=1)
     check: Check | None = None
     checks: dict[str, Check] | None = None  # per-platform forms, keyed by platform name
+    # platform -> why the rule does not apply there (it lacks the feature): N/A with the reason
+    not_applicable: dict[str, str] = {}
     remediation: Remediation
     live: bool = False  # needs the device itself, not its backup
     feature: str | None = None
@@ -252,6 +254,11 @@ class Rule(Strict):
             raise ValueError("give either 'check' (with 'platforms') or 'checks' (per platform)")
         if self.check is not None and not self.platforms:
             raise ValueError("'check' needs 'platforms' (the platforms it applies to)")
+        both = set(self.applies_to) & set(self.not_applicable)
+        if both:
+            raise ValueError(
+                f"'{sorted(both)[0]}' has a check and is in 'not_applicable'; keep one of them"
+            )
         return self
 
     @property
@@ -259,6 +266,10 @@ class Rule(Strict):
         if self.checks is not None:
             return tuple(self.checks)
         return tuple(self.platforms or ())
+
+    def na_reason(self, platform: str) -> str:
+        """Why the rule is N/A on ``platform`` (it has no check there)."""
+        return self.not_applicable.get(platform) or f"not applicable to {platform}"
 
     def check_for(self, platform: str) -> Check | None:
         if self.checks is not None:

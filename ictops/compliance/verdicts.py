@@ -49,9 +49,13 @@ class Finding:
 
 
 def combine(findings: list[Finding], mode: str) -> Finding:
-    """The finding that decides an all/any group (N/A only when every one is N/A)."""
-    order = WORST_FIRST if mode == "all" else BEST_FIRST
-    return min(findings, key=lambda f: order.index(f.verdict))
+    """The finding that decides an all/any group (N/A only when every one is N/A).
+
+    In an ``any`` group whose checks all fail alike, the one that points at a line says more
+    than one that found nothing (RouterOS 6 or 7 NTP client: the form the device uses)."""
+    if mode == "all":
+        return min(findings, key=lambda f: WORST_FIRST.index(f.verdict))
+    return min(findings, key=lambda f: (BEST_FIRST.index(f.verdict), not f.evidence))
 
 
 # --- conditions ---------------------------------------------------------------------------

@@ -109,8 +109,18 @@ class Link:
         self.sock.close()
 
 
-def login(host: Host, creds: Credentials, known_hosts: Path, *, allow_agent: bool) -> Link:
+def login(
+    host: Host,
+    creds: Credentials,
+    known_hosts: Path,
+    *,
+    allow_agent: bool,
+    username: str | None = None,
+) -> Link:
     """TCP, SSH handshake, host-key check and login, each within the host's timeouts.
+
+    ``username``: the name sent at login when it is not the host's own (a RouterOS login
+    carries terminal options after a ``+``: netmiko's ``admin+ct511w4098h``).
 
     Raises SessionError (UNREACHABLE, TIMEOUT, AUTH_FAILED, HOSTKEY_*) marked as a
     connect failure.
@@ -129,7 +139,7 @@ def login(host: Host, creds: Credentials, known_hosts: Path, *, allow_agent: boo
             client.connect(
                 hostname=host.hostname,
                 port=host.port,
-                username=host.username,
+                username=username or host.username,
                 password=creds.password,
                 pkey=creds.key,
                 look_for_keys=False,

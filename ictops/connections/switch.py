@@ -79,9 +79,10 @@ def _alive(chan: paramiko.Channel) -> bool:
 
 def any_prompt(base_prompt: str) -> re.Pattern[str]:
     """The device's prompt in any mode, at the very end of the output: SW#, SW(config-if)#,
-    SW>, <SW>, [SW], [~SW-GigabitEthernet0/0/1]."""
+    SW>, <SW>, [SW], [~SW-GigabitEthernet0/0/1], RouterOS [admin@SW] > and [admin@SW] /ip>."""
     return re.compile(
-        rf"(?m)^(?:HRP_.)?[<\[]?[~*]?{re.escape(base_prompt)}\S{{0,64}}?[>#\]][ \t]*\Z"
+        rf"(?m)^(?:HRP_.)?[<\[]?[~*]?{re.escape(base_prompt)}"
+        rf"(?:\S{{0,64}}?| (?:/[\w/ -]{{0,64}}?)?)[>#\]][ \t]*\Z"
     )
 
 
@@ -98,10 +99,10 @@ def open_switch_session(host: Host, project_root: Path, known_hosts: Path) -> Ne
             f"{host.source or host.name}: platform {platform.name} is not a switch",
         )
     creds = credentials(host, project_root)
-    link = login(host, creds, known_hosts, allow_agent=False)
+    conn = _driver(host, creds)  # its login name may carry options (RouterOS: admin+ct...)
+    link = login(host, creds, known_hosts, allow_agent=False, username=conn.username)
     t = host.timeouts
     try:
-        conn = _driver(host, creds)
         with link.watchdog.phase("open a session channel", t.channel, connecting=True):
             _attach_shell(conn, link, t.channel)
         session = NetmikoSwitchSession(host, conn, link)

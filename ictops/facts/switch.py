@@ -16,12 +16,15 @@ class RunningConfigFact(Fact[str]):
         return session.running_config()
 
 
-class StartupConfigFact(Fact[str]):
-    """The startup-config (saved configuration)."""
+class StartupConfigFact(Fact[str | None]):
+    """The startup-config (saved configuration); None on a platform that keeps none apart
+    from the running one (RouterOS writes every change at once: no ``startup_config``)."""
 
     kind = "switch"
 
-    def read(self, session: SwitchSession, host: Host) -> str:
+    def read(self, session: SwitchSession, host: Host) -> str | None:
+        if "startup_config" not in host.platform.commands:
+            return None
         return session.startup_config()
 
 

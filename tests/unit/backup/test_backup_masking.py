@@ -150,6 +150,20 @@ def test_procurve_lines() -> None:
         ),
         ("cisco_ios/napalm-csr1-startup.cfg", ["password cisco", "password 0 cisco"]),
         ("hp_procurve/hpeimc-2920-final.cfg", ["5baa61e4", "iMCread", "iMCwrite", '"private"']),
+        (  # include-credentials: the hashes wrapped onto lines of their own
+            "hp_procurve/oxidized-2930m-48g.cfg",
+            ["1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222",
+             '"public"'],
+        ),
+        (
+            "ruijie_os/synthetic-rgos11-school-access.cfg",
+            ["teacher2019", "0826521a070d1c12", "15250e0a0b2c6e62",
+             "$1$Ab2c$wO4vsKk7yMJdKBm2xqzR3/", "0d1c0b1a1f", "public ro", "2c public"],
+        ),
+        (
+            "mikrotik_routeros/netutils-ccr1036-terse.cfg",
+            ["somestringa", "trap-community=somestring", "secret=*****"],
+        ),
     ],
 )
 def test_corpus_configs_leak_nothing(name: str, secrets: list[str]) -> None:
