@@ -102,6 +102,9 @@ BROKEN = [
     ("hp_procurve", "NET-AAA-01", "aaa authentication ssh login radius local", "aaa authentication ssh login local", Verdict.FAIL, "only against local passwords"),
     ("hp_procurve", "NET-AAA-01", "aaa accounting exec start-stop radius\n", "", Verdict.FAIL, "no AAA accounting"),
     ("hp_procurve", "NET-AUTH-01", 'password manager user-name "admin" sha1 "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8"', 'password manager user-name "admin" plaintext "school"', Verdict.FAIL, "plain-text password"),
+    # without include-credentials the device shows that a manager password is set, not its hash
+    ("hp_procurve", "NET-AUTH-01", 'password manager user-name "admin" sha1 "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8"', "password manager", Verdict.PASS, ""),
+    ("hp_procurve", "NET-AUTH-01", 'password manager user-name "admin" sha1 "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8"\n', "", Verdict.FAIL, "no manager password"),
     ("hp_procurve", "NET-MGMT-01", "no web-management\n", "no web-management\nno ip ssh\n", Verdict.FAIL, "SSH is off"),
     ("hp_procurve", "NET-MGMT-02", "no telnet-server\n", "", Verdict.FAIL, "telnet server is on"),
     ("hp_procurve", "NET-MGMT-02", "console idle-timeout 600", "console idle-timeout 0", Verdict.FAIL, "idle timeout is off"),
