@@ -28,13 +28,15 @@ class Node:
 class Style:
     """How a platform prints its config."""
 
-    separator: str  # "!" (IOS) or "#" (VRP)
-    end: str  # "end" or "return"
+    separator: str | None  # "!" (IOS) or "#" (VRP); None: no separator lines (ProCurve)
+    end: str | None  # "end" or "return"; None: no end marker (ProCurve)
     negation: str  # "no" or "undo"
     comment_prefixes: tuple[str, ...]  # lines skipped when parsing
     tail_keywords: tuple[str, ...] = ()  # new lines go before these sections
     banner_delimiter: str | None = None  # IOS prints banners as "banner motd ^C...^C"
     order: tuple[re.Pattern[str], ...] = ()  # where new top-level lines go, in show-run order
+    indent: int = 1  # spaces per level (ProCurve: 3)
+    close: str | None = None  # the line that closes a section (ProCurve "exit")
 
     def rank(self, text: str) -> int | None:
         """Position of ``text`` in the show-run order, None when the order does not say."""
@@ -65,8 +67,10 @@ class ConfigTree:
             if stripped == style.separator or stripped.startswith(style.comment_prefixes):
                 gap = True
                 continue
-            if stripped == style.end and not raw.startswith(" "):
+            if style.end is not None and stripped == style.end and not raw.startswith(" "):
                 break
+            if style.close is not None and stripped == style.close and raw.startswith(" "):
+                continue
             indent = len(raw) - len(raw.lstrip(" "))
             if indent == 0 and style.banner_delimiter and stripped.startswith("banner "):
                 raw, i = _read_banner(lines, i, raw, style.banner_delimiter)
@@ -79,18 +83,20 @@ class ConfigTree:
         return tree
 
     def render(self, style: Style) -> list[str]:
-        """The config as lines, separators included, ending with the end marker."""
+        """The config as lines, separators included, ending with the end marker (each where
+        the platform prints one)."""
         out: list[str] = []
         previous: Node | None = None
         for node in self.root.children:
             after_block = previous is not None and bool(previous.children)
             new_kind = previous is None or _first_word(previous.text) != _first_word(node.text)
-            if previous is None or node.gap_before or (after_block and new_kind):
+            gap = previous is None or node.gap_before or (after_block and new_kind)
+            if gap and style.separator is not None:
                 out.append(style.separator)
             out.append(node.text)
-            _render_children(node, 1, out)
+            _render_children(node, 1, out, style)
             previous = node
-        out.extend([style.separator, style.end])
+        out.extend(line for line in (style.separator, style.end) if line is not None)
         return out
 
     def copy(self) -> ConfigTree:
@@ -212,10 +218,12 @@ def _insert(parent: Node, node: Node, style: Style) -> None:
     siblings.append(node)
 
 
-def _render_children(node: Node, depth: int, out: list[str]) -> None:
+def _render_children(node: Node, depth: int, out: list[str], style: Style) -> None:
     for child in node.children:
-        out.append(" " * depth + child.text)
-        _render_children(child, depth + 1, out)
+        out.append(" " * (depth * style.indent) + child.text)
+        _render_children(child, depth + 1, out, style)
+    if node.children and style.close is not None:
+        out.append(" " * (depth * style.indent) + style.close)
 
 
 def _read_banner(lines: list[str], i: int, first: str, delimiter: str) -> tuple[str, int]:

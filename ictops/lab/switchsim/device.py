@@ -70,8 +70,8 @@ class Device:
 
     @property
     def hostname(self) -> str:
-        key = "hostname" if self.spec.platform == "cisco_ios" else "sysname"
-        return self.running.value(key) or self.grammar.default_hostname
+        name = self.running.value(self.grammar.hostname_key) or ""
+        return name.strip('"') or self.grammar.default_hostname
 
     # -- changes -------------------------------------------------------------------------
     def allows(self, mode: str, line: str) -> bool:

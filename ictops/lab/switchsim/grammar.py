@@ -28,6 +28,7 @@ class Grammar:
 
     platform: str
     style: Style
+    hostname_key: str  # the top-level line naming the device (VRP "sysname")
     default_hostname: str
     prompts: dict[str, str]
     keywords: dict[str, tuple[str, ...]]
@@ -121,7 +122,7 @@ class Grammar:
 
 @cache
 def load_grammar(platform: str) -> Grammar:
-    """The grammar shipped for ``platform`` (cisco_ios or huawei_vrp)."""
+    """The grammar shipped for ``platform`` (cisco_ios, huawei_vrp, hp_procurve)."""
     text = (
         resources.files("ictops.lab.switchsim")
         .joinpath(f"grammar/{platform}.yaml")
@@ -145,7 +146,10 @@ def load_grammar(platform: str) -> Grammar:
             tail_keywords=tuple(style.get("tail_keywords", ())),
             banner_delimiter=style.get("banner_delimiter"),
             order=tuple(re.compile(p) for p in raw.get("order", ())),
+            indent=int(style.get("indent", 1)),
+            close=style.get("close"),
         ),
+        hostname_key=raw.get("hostname_key", "hostname"),
         default_hostname=raw["default_hostname"],
         prompts=raw["prompts"],
         keywords={m: tuple(d["keywords"]) for m, d in raw["modes"].items()},
