@@ -55,6 +55,8 @@ class Cli:
     invalid_message: ClassVar[str]
     incomplete_message: ClassVar[str]
     ambiguous_message: ClassVar[str]
+    press_any_key: ClassVar[bool] = False  # the greeting waits for a key before the prompt
+    page_lines: int | None = None  # long output stops for a key every N lines (None: never)
 
     def __init__(self, device: Device, username: str = "admin"):
         self.device = device
@@ -70,6 +72,10 @@ class Cli:
         raise NotImplementedError
 
     def greeting(self) -> str:
+        return ""
+
+    def after_key(self) -> str:
+        """What a ``press_any_key`` device prints once the key came, before the prompt."""
         return ""
 
     def config_exec(self, words: list[str]) -> Reply | None:

@@ -26,7 +26,7 @@ _PORTS = [
     ("CCTV-NVR", 99, False),
     ("DLTV-CLASSROOM", 20, False),
 ]
-_PORT_COUNT = {"cisco_ios": 24, "huawei_vrp": 24}
+_PORT_COUNT = {"cisco_ios": 24, "huawei_vrp": 24, "hp_procurve": 24}
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,30 @@ _env = jinja2.Environment(
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
 )
+
+
+def port_ranges(numbers: list[int]) -> str:
+    """``[2, 3, 4, 7]`` -> ``2-4,7`` (ProCurve's port lists)."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ",".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def _vlan_ports(ports: list[Port]) -> dict[int, dict[str, str]]:
+    """Per VLAN, its untagged access ports and its tagged trunk ports, as ProCurve lists them."""
+    vlans = sorted({p.vlan for p in ports if not p.trunk} | {10, 20, 30, 99})
+    trunks = [p.number for p in ports if p.trunk]
+    return {
+        vlan: {
+            "untagged": port_ranges([p.number for p in ports if p.vlan == vlan and not p.trunk]),
+            "tagged": port_ranges(trunks),
+        }
+        for vlan in vlans
+    }
 
 
 def initial_config(platform: str, hostname: str, profile: str = "typical") -> str:
@@ -66,6 +90,7 @@ def initial_config(platform: str, hostname: str, profile: str = "typical") -> st
         profile=profile,
         hostname=hostname,
         ports=ports,
+        vlan_ports=_vlan_ports(ports),
         domain="school.obec.go.th",
         mgmt_ip=f"10.20.99.{host_number}",
         gateway="10.20.99.1",

@@ -18,13 +18,15 @@ from ictops.lab.switchsim.cli import Cli
 from ictops.lab.switchsim.device import Device
 from ictops.lab.switchsim.faults import PUSH_DROP_AFTER, PUSH_DROPS, read_fault, set_fault
 from ictops.lab.switchsim.ios import IosCli
+from ictops.lab.switchsim.procurve import MORE, ProCurveCli
 from ictops.lab.switchsim.spec import DeviceSpec, SimSpec
 from ictops.lab.switchsim.vrp import VrpCli
 
 log = logging.getLogger("ictops.lab.switchsim")
 
-_CLI = {"cisco_ios": IosCli, "huawei_vrp": VrpCli}
-_SERVER_VERSION = {"cisco_ios": "Cisco-1.25", "huawei_vrp": "HUAWEI-1.5"}
+_CLI = {"cisco_ios": IosCli, "huawei_vrp": VrpCli, "hp_procurve": ProCurveCli}
+_SERVER_VERSION = {"cisco_ios": "Cisco-1.25", "huawei_vrp": "HUAWEI-1.5",
+                   "hp_procurve": "Mocana SSH 6.3"}
 _DRAIN_DEADLINE = 2.0  # seconds a "drop" waits for its partial output to leave
 
 
@@ -111,6 +113,8 @@ class _Session(asyncssh.SSHServerSession[str]):
         self.echo = True
         self.dead = False  # stalled or dropped: ignore all further input
         self.config_lines = 0  # configuration lines this session applied (drop-push)
+        self.waiting: str | None = None  # "key": the greeting's key; "more": a paged output
+        self.more: list[str] = []  # the lines of a paged output not shown yet
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[str]) -> None:  # type: ignore[override]
         self.chan = chan
@@ -134,6 +138,10 @@ class _Session(asyncssh.SSHServerSession[str]):
             self.chan.exit(0)
             return
         greeting = self.cli.greeting()
+        if self.cli.press_any_key:
+            self.waiting = "key"
+            self.chan.write("\r\n" + _crlf(greeting))
+            return
         self.chan.write(("\r\n" + _crlf(greeting) if greeting else "") + "\r\n" + self.cli.prompt())
 
     def data_received(self, data: str, datatype: object) -> None:
@@ -145,6 +153,9 @@ class _Session(asyncssh.SSHServerSession[str]):
                 self.after_cr = False
                 continue
             self.after_cr = ch == "\r"
+            if self.waiting is not None:
+                out.append(self._key(ch))
+                continue
             if ch in "\r\n\x1a":
                 line = self.buffer + ("\x1a" if ch == "\x1a" else "")
                 self.buffer = ""
@@ -165,6 +176,23 @@ class _Session(asyncssh.SSHServerSession[str]):
 
     def eof_received(self) -> bool:
         return False
+
+    def _key(self, ch: str) -> str:
+        """A key pressed while the device waits for one (not echoed): after the greeting, or
+        at ``-- MORE --``: space for a page, Enter for a line, Ctrl-C or q to stop."""
+        if self.waiting == "key":
+            self.waiting = None
+            return "\r\n" + _crlf(self.cli.after_key()) + self.cli.prompt()
+        page = self.cli.page_lines or 1
+        count = page if ch == " " else 1 if ch in "\r\n" else 0
+        if ch in "\x03q":
+            self.more = []
+        shown, self.more = self.more[:count], self.more[count:]
+        text = "\r" + " " * len(MORE) + "\r" + "".join(line + "\r\n" for line in shown)
+        if self.more:
+            return text + MORE
+        self.waiting = None
+        return text + self.cli.prompt()
 
     def _respond(self, line: str, out: list[str]) -> bool:
         """Run one line and queue its output; False when the session must stop here."""
@@ -190,6 +218,12 @@ class _Session(asyncssh.SSHServerSession[str]):
                 return False
         if self.cli.pending is not None:
             out.append(_crlf(text) + ("" if text.endswith((": ", "? ", ":")) else "\r\n"))
+            return True
+        page = self.cli.page_lines
+        if page and reply.kind and text.count("\n") > page:
+            lines = text.rstrip("\n").split("\n")
+            out.append("".join(line + "\r\n" for line in lines[:page]) + MORE)
+            self.more, self.waiting = lines[page:], "more"
             return True
         if text:
             out.append(_crlf(text) + ("" if text.endswith("\n") else "\r\n"))

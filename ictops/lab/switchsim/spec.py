@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ictops.errors import LabError
 
-PLATFORMS = ("cisco_ios", "huawei_vrp")
+PLATFORMS = ("cisco_ios", "huawei_vrp", "hp_procurve")
 
 
 @dataclass(frozen=True)

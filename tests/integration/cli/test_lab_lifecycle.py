@@ -40,7 +40,7 @@ def test_up_twice_then_down(tmp_path):
 def test_lab_refuses_unsimulated_platform(tmp_path):
     project = make_project(
         tmp_path / "p", servers=[], cisco=[], huawei=[],
-        extra_hosts=f"proc-1:\n  hostname: {LAB}.24.9\n  platform: hp_procurve\n",
+        extra_hosts=f"rj-1:\n  hostname: {LAB}.24.9\n  platform: ruijie_os\n",
     )
     from tests.integration.district import District
     from ictops.inventory import load_inventory
@@ -48,4 +48,4 @@ def test_lab_refuses_unsimulated_platform(tmp_path):
 
     d = District(project, load_inventory(project.inventory_dir, project.root), None)  # type: ignore[arg-type]
     proc = d.ictops("lab", "up")
-    assert proc.returncode == 1 and "cannot simulate platform hp_procurve" in proc.stderr
+    assert proc.returncode == 1 and "cannot simulate platform ruijie_os" in proc.stderr
