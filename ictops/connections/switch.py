@@ -210,13 +210,19 @@ class NetmikoSwitchSession:
         return result.stdout
 
     def _exchange(self, command: str, limit: float, sink: BinaryIO | None) -> _Exchange:
-        """Send a line, read until the device shows a prompt (of any mode) again."""
+        """Send a line, read until the device shows a prompt (of any mode) again.
+
+        A prompt that comes before the command's echo is not the answer: it is left over
+        from the set-up (netmiko's ProCurve preparation reads ``no page`` only up to its echo,
+        so that command's prompt is still on the way)."""
         chan = self._conn.remote_conn
         assert isinstance(chan, paramiko.Channel)
         prompt = any_prompt(self._conn.base_prompt)
         decoder = codecs.getincrementaldecoder(self._conn.encoding)("replace")
         kept: list[bytes] = []
         room, cut, tail = self.host.limits.output, 0, ""
+        echo = command.strip()
+        echoed = not echo
         started = time.monotonic()
         deadline = started + limit
         self._conn.write_channel(command + self._conn.RETURN)
@@ -229,7 +235,14 @@ class NetmikoSwitchSession:
                     kept.append(data[:room])
                 cut += max(0, len(data) - max(room, 0))
                 room -= len(data)
-                tail = self._clean(tail + decoder.decode(data))[-TAIL:]
+                tail = self._clean(tail + decoder.decode(data))
+                if not echoed:
+                    at = tail.find(echo)
+                    if at < 0:
+                        tail = tail[-TAIL:]
+                        continue
+                    echoed, tail = True, tail[at + len(echo) :]
+                tail = tail[-TAIL:]
                 if prompt.search(tail):
                     break
                 continue
@@ -245,6 +258,9 @@ class NetmikoSwitchSession:
         found = prompt.search(tail)
         assert found is not None
         text = self._clean(b"".join(kept).decode(self._conn.encoding, errors="replace"))
+        at = text.find(echo) if echo else -1
+        if at >= 0:  # what came before the echo (a left-over prompt) is not the answer
+            text = text[text.rfind("\n", 0, at) + 1 :]
         if cut == 0:  # the prompt ends what was kept: drop it
             text = text[: prompt.search(text).start()]  # type: ignore[union-attr]
         took = time.monotonic() - started
