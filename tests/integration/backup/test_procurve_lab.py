@@ -200,3 +200,33 @@ def test_remediation_pushed_and_saved_converges(district) -> None:
     for rule in ("NET-TIME-01", "NET-MGMT-03", "NET-MGMT-05"):
         assert fixed[rule] == Verdict.PASS, (rule, [r.message for r in after.results if r.rule_id == rule])
 
+
+def test_golden_push_over_ssh_converges_and_rolls_back(district) -> None:
+    """The ProCurve golden template's commands (ictops.switchconfig, what switch_config
+    pushes) typed over SSH: the device takes them all, the plan is then empty, the rollback
+    brings the config back."""
+    from ictops.compliance.templating import render_intended
+    from ictops.switchconfig import normalised_equal, remediation, rollback
+
+    repo = Path(__file__).resolve().parents[3]
+    host = district.inventory.hosts[TYPICAL]
+    data = {"ntp_servers": ["time1.nimt.or.th", "time.navy.mi.th"], "log_server": "10.20.0.10",
+            "mgmt_network": "10.20.99.0", "mgmt_netmask": "255.255.255.0"}
+    from dataclasses import replace
+
+    host = replace(host, data={**host.data, **data})
+    intended = render_intended(repo / "templates", host)
+    session = open_session(host, district.project)
+    try:
+        before = session.running_config()
+        plan = remediation("hp_procurve", before, intended)
+        assert "console idle-timeout 300" in plan.commands  # whatever the tests before changed
+        session.configure(list(plan.commands))
+        after = session.running_config()
+        assert remediation("hp_procurve", after, intended).empty
+        back = rollback("hp_procurve", after, before, plan.features)
+        session.configure(list(back.commands))
+        restored = session.running_config()
+    finally:
+        session.close()
+    assert normalised_equal("hp_procurve", restored, before)
