@@ -51,6 +51,7 @@ demo: os-deps venv
 	$(ICTOPS) cmd 'uptime' -l 'role=server'
 	$(ICTOPS) cmd 'show version' -l 'cisco'
 	$(ICTOPS) cmd 'display version' -l 'huawei'
+	$(ICTOPS) cmd 'show version' -l 'procurve'
 	$(ICTOPS) run playbooks/nightly.yaml
 	$(ICTOPS) schedule install playbooks/nightly.yaml --at 02:00
 	$(ICTOPS) schedule list

@@ -53,9 +53,12 @@ def test_every_sample_switch_renders_as_shipped():
     inventory = load_inventory(REPO / "inventory", REPO)
     switches = [h for h in inventory.hosts.values() if h.is_switch]
     assert switches
+    logging = {"cisco_ios": "logging host {}", "huawei_vrp": "info-center loghost {}",
+               "hp_procurve": "logging {}"}
+    assert {h.platform_name for h in switches} == set(logging)
     for host in switches:
         text = render_intended(TEMPLATES, host)
-        assert f"logging host {host.data['log_server']}" in text or "info-center loghost" in text
+        assert logging[host.platform_name].format(host.data["log_server"]) in text.splitlines()
 
 
 def test_missing_data_names_template_line_key_and_host():

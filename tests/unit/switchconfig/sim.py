@@ -10,11 +10,19 @@ from ictops.connections.configmode import send_config
 from ictops.inventory.host import Host
 from ictops.lab.switchsim.device import Device
 from ictops.lab.switchsim.ios import IosCli
+from ictops.lab.switchsim.procurve import ProCurveCli
 from ictops.lab.switchsim.spec import DeviceSpec
 from ictops.lab.switchsim.vrp import VrpCli
 from ictops.results import ErrorKind
 
-ERRORS = ("% Invalid", "% Incomplete", "% Ambiguous", "Error:")
+ERRORS = ("% Invalid", "% Incomplete", "% Ambiguous", "Error:", "Invalid input:", "Ambiguous input:")
+CLI = {"cisco_ios": IosCli, "huawei_vrp": VrpCli, "hp_procurve": ProCurveCli}
+# (show the running-config, enter configuration, leave it)
+COMMANDS = {
+    "cisco_ios": ("show running-config", "configure terminal", "end"),
+    "huawei_vrp": ("display current-configuration", "system-view", "return"),
+    "hp_procurve": ("show running-config", "configure", "end"),
+}
 
 
 class SimSwitch:
@@ -35,27 +43,24 @@ class SimSwitch:
             state_file="",
             profile=profile,
         )
-        self.cli = (IosCli if platform == "cisco_ios" else VrpCli)(Device(spec))
+        self.cli = CLI[platform](Device(spec))
         if platform == "cisco_ios":
             self.cli.handle("enable")
             self.cli.handle("en")
 
     def running(self) -> str:
-        ios = self.platform == "cisco_ios"
-        return self.cli.handle(
-            "show running-config" if ios else "display current-configuration"
-        ).output
+        return self.cli.handle(COMMANDS[self.platform][0]).output
 
     def push(self, lines: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
         """Send config lines; the (line, error) pairs the device refused."""
-        ios = self.platform == "cisco_ios"
-        self.cli.handle("configure terminal" if ios else "system-view")
+        _, enter, leave = COMMANDS[self.platform]
+        self.cli.handle(enter)
         refused = []
         for line in lines:
             output = self.cli.handle(line).output
             if any(marker in output for marker in ERRORS):
                 refused.append((line, output))
-        self.cli.handle("end" if ios else "return")
+        self.cli.handle(leave)
         return refused
 
 

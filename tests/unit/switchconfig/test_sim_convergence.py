@@ -35,7 +35,7 @@ def _outside(text: str, platform: str, features: tuple[str, ...]) -> list[str]:
 
 
 def test_every_sample_switch_has_a_template():
-    assert {h.platform_name for h in SWITCHES} == {"cisco_ios", "huawei_vrp"}
+    assert {h.platform_name for h in SWITCHES} == {"cisco_ios", "huawei_vrp", "hp_procurve"}
     assert len(SWITCHES) >= 8
 
 
