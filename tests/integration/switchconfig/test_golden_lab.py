@@ -38,7 +38,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
         shutil.copy(REPO / "inventory" / name, root / "inventory" / name)
     hosts = yaml.safe_load((REPO / "inventory" / "hosts.yaml").read_text(encoding="utf-8"))
     switches = {name: spec for name, spec in hosts.items()
-                if {"cisco", "huawei"} & set(spec.get("groups", []))}
+                if {"cisco", "huawei", "procurve"} & set(spec.get("groups", []))}
     for i, spec in enumerate(switches.values(), 1):
         spec["hostname"] = f"{LAB}.27.{i}"
     (root / "inventory" / "hosts.yaml").write_text(yaml.safe_dump(switches, allow_unicode=True),
@@ -53,7 +53,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
 def test_golden_remediation_on_every_sample_switch_stays_in_its_features(sample: District) -> None:
     d = sample
     hosts = list(d.inventory.hosts.values())
-    assert len(hosts) >= 8 and {h.platform_name for h in hosts} == {"cisco_ios", "huawei_vrp"}
+    platforms = {h.platform_name for h in hosts}
+    assert len(hosts) >= 10 and platforms == {"cisco_ios", "huawei_vrp", "hp_procurve"}
     check = drive(d.project, SwitchConfig(golden=True), hosts, check=True, operator="tester")
     assert {r.status for r in check.results} == {Status.CHANGED}
     for r in check.results:
