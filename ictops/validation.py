@@ -12,7 +12,11 @@ from ictops.yamlfile import YamlDoc
 
 
 class StrictModel(BaseModel):
-    """Base of every input-file model: an unknown key is an error, values are immutable."""
+    """Base of every input-file model: an unknown key is an error, values are immutable.
+
+    A model may say what to do with an unknown key in ``unknown_key_hint`` (a ClassVar, in
+    place of the list of known keys).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -102,7 +106,10 @@ def pydantic_errors(
             holder = _model_at(model, loc)
             known = list(holder.model_fields) if holder else []
             msg = f"{what}: unknown key '{key}'{suggest(loc[-1], known)}"
-            if not suggest(loc[-1], known) and known:
+            hint = getattr(holder, "unknown_key_hint", "")
+            if hint:
+                msg += hint
+            elif not suggest(loc[-1], known) and known:
                 msg += f"; known keys: {', '.join(known)}"
         elif kind == "missing":
             msg = f"{what}: missing key '{key}'; add it"
@@ -116,7 +123,7 @@ def pydantic_errors(
             expected = err.get("ctx", {}).get("expected", "")
             msg = f"{what}: key '{key}' cannot be {_describe(err.get('input'))}; use one of {expected}"
         elif kind == "string_pattern_mismatch" and loc and loc[-1] == "code":
-            msg = f"{what}: key '{key}' must be the 6-10 digit school code in quotes, not {_describe(err.get('input'))}"
+            msg = f"{what}: key '{key}' must be the school code, 6 to 10 digits (in quotes in YAML), not {_describe(err.get('input'))}"
         elif kind == "value_error":
             text = str(err.get("msg", "")).removeprefix("Value error, ")
             msg = f"{what}: key '{key}': {text}" if key else f"{what}: {text}"

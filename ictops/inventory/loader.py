@@ -13,6 +13,7 @@ from typing import Any, Mapping, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from ictops.errors import InputError, InputErrors, InventoryError
+from ictops.inventory import connopts
 from ictops.inventory.door import Door
 from ictops.inventory.host import Host, Limits, School, Timeouts
 from ictops.inventory.inventory import Inventory
@@ -131,6 +132,8 @@ class _Resolver:
             self._find_cycle(name, [])
 
     def _unknown(self, group: str, doc: YamlDoc | None, path: tuple[Any, ...], what: str) -> None:
+        if self.doc is not None and isinstance(self.doc.data, dict) and group in self.doc.data:
+            return  # defined, but refused: its own errors say why
         hint = suggest(group, list(self.groups)) or "; define it in inventory/groups.yaml"
         message = f"{what}: unknown group '{group}'{hint}"
         self.errors.append(
@@ -209,8 +212,10 @@ def _resolve_host(
     host: HostModel,
     layers: list[_Layer],
     all_groups: tuple[str, ...],
+    connection: Mapping[str, Any],
 ) -> Host:
-    """Merge a host with its layers (host first, defaults last) into a Host."""
+    """Merge a host with its layers (host first, defaults last) into a Host; ``connection``
+    (its connection_options resolved, ictops.inventory.connopts) wins over plain keys."""
     values: dict[str, Any] = {}
     for key in _SCALARS:
         values[key] = next((getattr(m, key) for m, *_ in layers if getattr(m, key) is not None), None)
@@ -222,6 +227,13 @@ def _resolve_host(
         )
     timeouts = _section(layers, "timeouts", _TIMEOUT_KEYS)
     limits = _section(layers, "limits", _LIMIT_KEYS)
+    for key, value in connection.items():
+        if key.startswith("timeouts."):
+            timeouts[key.split(".", 1)[1]] = value
+        elif key in _SECRETS:
+            secrets[key] = _secret(value, f"{layers[0].source}, connection_options")
+        elif key != "platform":
+            values[key] = value
     data: dict[str, Any] = {}
     for layer in reversed(layers):
         _deep_merge(data, layer.data)
@@ -249,6 +261,33 @@ def _resolve_host(
         data=data,
         source=layers[0].source,
     )
+
+
+def _connection(
+    name: str, host: HostModel, layers: list[_Layer], doc: YamlDoc, errors: list[InputError]
+) -> dict[str, Any] | None:
+    """The host's connection_options for the plugin ictops reaches it with; None on error."""
+    platform = next(m.platform for m, *_ in layers if m.platform)
+    if platform not in platforms():
+        return {}  # reported by _check_platform
+    kind = platforms()[platform].kind
+    plugin = connopts.plugin_for(kind)
+    unused = connopts.unused_plugin(host, kind)
+    if unused:
+        errors.append(doc.error(
+            (name, "connection_options", unused),
+            f"host '{name}' is a {platform} {kind}, reached with {plugin}: its "
+            f"connection_options.{unused} would never be used; move the settings to "
+            f"connection_options.{plugin} or remove them",
+            InventoryError,
+        ))
+        return None
+    connection = connopts.resolve([m for m, *_ in layers], kind)
+    problem = connopts.platform_problem(connection.get("platform"), platform)
+    if problem:
+        errors.append(doc.error((name,), f"host '{name}': {problem}", InventoryError))
+        return None
+    return connection
 
 
 def load_inventory(
@@ -329,7 +368,10 @@ def load_inventory(
                 )
             )
             continue
-        resolved[name] = _resolve_host(name, host, layers, tuple(all_groups))  # type: ignore[arg-type]
+        connection = _connection(name, host, layers, hosts_doc, errors)
+        if connection is None:
+            continue
+        resolved[name] = _resolve_host(name, host, layers, tuple(all_groups), connection)  # type: ignore[arg-type]
 
     if check_files:
         door.check_files(root)
