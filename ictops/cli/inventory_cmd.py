@@ -1,4 +1,4 @@
-"""``ictops inventory check | list | show``."""
+"""``ictops inventory check | list | show`` (and ``import``, in inventory_import.py)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def host_view(host: Host, root) -> dict[str, Any]:
 
 @click.group("inventory")
 def inventory() -> None:
-    """Check and look at the inventory (inventory/*.yaml)."""
+    """Check, look at and import into the inventory (inventory/*.yaml)."""
 
 
 @inventory.command("check")
@@ -117,3 +117,12 @@ def show(app, host: str, as_json: bool) -> None:
     import yaml
 
     stdout.print(escape(yaml.safe_dump(view, allow_unicode=True, sort_keys=False)))
+
+
+def _add_import() -> None:
+    from ictops.cli.inventory_import import import_command
+
+    inventory.add_command(import_command)
+
+
+_add_import()
