@@ -56,6 +56,7 @@ def _summary(plan: ImportPlan, written: list[str] | None, diff: list[str]) -> di
             for s in draft.secrets
         ],
         "kept": plan.kept,
+        "replaced": plan.replaced,
         "notes": draft.notes,
         "diff": "".join(diff) if written is None else None,
     }
@@ -87,6 +88,11 @@ def _show(plan: ImportPlan, written: list[str] | None, diff: list[str]) -> None:
     if plan.kept:
         stdout.print("kept the inventory's value (--update takes the source's):")
         for line in plan.kept:
+            stdout.print(f"  {escape(line)}")
+    if plan.replaced:
+        what = "would replace" if written is None else "replaced"
+        stdout.print(f"[yellow]{what}[/] the inventory's value (--update):")
+        for line in plan.replaced:
             stdout.print(f"  {escape(line)}")
     if draft.secrets:
         stdout.print(f"[yellow]secrets to fill[/] ({len(draft.secrets)}; the import wrote references, never values):")

@@ -81,6 +81,7 @@ class ImportPlan:
     changes: list[FileChange]
     inventory: Inventory  # the inventory as it will be, loaded
     kept: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # --update: values the source's overwrote
 
     def platforms(self) -> Counter[str]:
         """The imported hosts by platform (inherited ones included)."""
@@ -134,12 +135,12 @@ def plan_import(
             raise InventoryError(
                 f"the inventory has errors already; fix them first (ictops inventory check):\n{exc}"
             ) from None
-    changes, kept = merge_files(draft, inventory_dir, shown_dir, existing, update)
+    changes, kept, replaced = merge_files(draft, inventory_dir, shown_dir, existing, update)
     # the rows the importer refused and what the loader refuses in the others, in one list
     errors, inventory = validate(changes, draft, shown_dir)
     _raise(sorted(draft.errors + errors, key=error_order))
     assert inventory is not None
-    return ImportPlan(draft=draft, changes=changes, inventory=inventory, kept=kept)
+    return ImportPlan(draft=draft, changes=changes, inventory=inventory, kept=kept, replaced=replaced)
 
 
 def write_plan(plan: ImportPlan, inventory_dir: Path) -> list[str]:

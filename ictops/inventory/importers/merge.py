@@ -132,6 +132,7 @@ class _Merger:
     def __init__(self, update: bool):
         self.update = update
         self.kept: list[str] = []
+        self.replaced: dict[tuple[str, tuple[Any, ...]], str] = {}  # --update: what it overwrote
         self.kept_refs: set[tuple[str, tuple[Any, ...]]] = set()  # (what, path) not replaced
 
     def merge(self, target: CommentedMap, body: dict[str, Any], what: str, path: tuple = ()) -> bool:
@@ -158,6 +159,7 @@ class _Merger:
                         changed = True
             elif current != value:
                 if self.update:
+                    self.replace(what, here, current, value)
                     target[key] = _node(value)
                     changed = True
                 else:
@@ -166,6 +168,10 @@ class _Merger:
 
     def note(self, what: str, path: tuple[Any, ...], kept: Any, source: Any) -> None:
         self.kept.append(f"{what} {'.'.join(map(str, path))}: kept {kept!r} (the source says {source!r})")
+
+    def replace(self, what: str, path: tuple[Any, ...], old: Any, new: Any) -> None:
+        """Record a value --update overwrites (or overrides, when inherited), once."""
+        self.replaced.setdefault((what, path), f"{what} {'.'.join(map(str, path))}: {old!r} -> {new!r}")
 
 
 _SECRET_KEYS = ("password", "enable_secret", "sudo_password")
@@ -196,6 +202,7 @@ def _against(host: Host, body: dict[str, Any], merger: _Merger, what: str) -> di
                     data[name] = item
                 elif host.data[name] != item:
                     if merger.update and not _is_ref(item):
+                        merger.replace(what, ("data", name), host.data[name], item)
                         data[name] = item
                     else:
                         merger.note(what, ("data", name), host.data[name], item)
@@ -208,7 +215,10 @@ def _against(host: Host, body: dict[str, Any], merger: _Merger, what: str) -> di
                 out[key] = value
         else:
             current = _effective(host, key)
-            if current is None or (current != value and merger.update):
+            if current is None:
+                out[key] = value
+            elif current != value and merger.update:
+                merger.replace(what, (key,), current, value)
                 out[key] = value
             elif current != value:
                 merger.note(what, (key,), current, value)
@@ -230,8 +240,9 @@ def _what(section: str, name: str) -> str:
 
 def merge_files(
     draft: Draft, inventory_dir: Path, shown_dir: str, existing: Inventory | None, update: bool = False
-) -> tuple[list[FileChange], list[str]]:
-    """The inventory files with the draft merged in, and the values kept over the source's.
+) -> tuple[list[FileChange], list[str], list[str]]:
+    """The inventory files with the draft merged in, the values kept over the source's, and
+    (``update``) the values the source's replaced.
 
     An existing host gets only what changes its resolved values (``existing``: the inventory
     as loaded before the import): a platform it inherits from its group is not repeated.
@@ -287,4 +298,4 @@ def merge_files(
     draft.secrets = [
         s for s in draft.secrets if (_what(s.section, s.entry), s.path) not in merger.kept_refs
     ]
-    return changes, merger.kept
+    return changes, merger.kept, list(merger.replaced.values())

@@ -97,3 +97,73 @@ def test_ansible_ini_import_reads_like_the_officer_expects(tmp_path):
     assert ictops(root, "inventory", "check").returncode == 0
     assert os.listdir(root / "inventory") and sorted(os.listdir(root / "inventory")) == [
         "defaults.yaml", "groups.yaml", "hosts.yaml"]
+
+
+def test_reimport_after_hand_edits_keeps_them_and_says_so_and_update_says_what_it_replaces(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    reg.write_csv(root / "register.csv", reg.sheet())
+    proc = ictops(root, "inventory", "import", "register.csv")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    # the TP-Link switches and access points: the reason, five rows, how many more
+    start = lines.index("left out (50; ictops does not manage or use them):")
+    assert lines[start + 1:start + 4] == [
+        "  a switch, router or access point without a CLI ictops drives (50):",
+        "    register.csv: row 10: TP-Link TL-SG1024D (10.36.1.8)",
+        "    register.csv: row 11: Ubiquiti UniFi AP AC Pro (10.36.1.9)",
+    ]
+    assert lines[start + 7] == "    ... and 45 more (--json lists every one)"
+    # the same register again: nothing to do
+    proc = ictops(root, "inventory", "import", "register.csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "nothing to change: the inventory already holds all of it"
+    # the officer moves a switch by hand; the register is behind; it also gains a switch
+    hosts = root / "inventory" / "hosts.yaml"
+    hosts.write_text(hosts.read_text(encoding="utf-8").replace(
+        "nongbua-sw-core:\n  hostname: 10.36.1.2\n", "nongbua-sw-core:\n  hostname: 10.36.1.254  # moved\n", 1),
+        encoding="utf-8")
+    rows = reg.rows()
+    rows.append(["201", "โรงเรียนบ้านหนองบัว", "1036010001", "อ.เมืองชัยภูมิ", "nongbua-sw-lib", "10.36.1.20",
+                 "Cisco Catalyst 9200L", "7440-001-0201/2567", "ห้องสมุด"])
+    reg.write_csv(root / "register.csv", reg.sheet(rows))
+    before = hosts.read_text(encoding="utf-8")
+    proc = ictops(root, "inventory", "import", "register.csv")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[1] == "  inventory/hosts.yaml: 1 added"
+    assert lines[lines.index("kept the inventory's value (--update takes the source's):") + 1] == (
+        "  host 'nongbua-sw-core' hostname: kept '10.36.1.254' (the source says '10.36.1.2')")
+    after = hosts.read_text(encoding="utf-8")
+    assert after.startswith(before) and "\nnongbua-sw-lib:\n  hostname: 10.36.1.20\n" in after
+    # --update takes the register's value, and says which it replaced
+    proc = ictops(root, "inventory", "import", "register.csv", "--update", "--check")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[lines.index("would replace the inventory's value (--update):") + 1] == (
+        "  host 'nongbua-sw-core' hostname: '10.36.1.254' -> '10.36.1.2'")
+    assert "-  hostname: 10.36.1.254  # moved" in lines and "+  hostname: 10.36.1.2    # moved" in lines
+    assert hosts.read_text(encoding="utf-8") == after
+    proc = ictops(root, "inventory", "import", "register.csv", "--update", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["replaced"] == ["host 'nongbua-sw-core' hostname: '10.36.1.254' -> '10.36.1.2'"]
+    assert "\nnongbua-sw-core:\n  hostname: 10.36.1.2    # moved\n" in hosts.read_text(encoding="utf-8")
+
+
+def test_what_cannot_be_imported_is_refused_with_exit_2_and_nothing_written(tmp_path):
+    root = tmp_path / "project"
+    (root / "inventory").mkdir(parents=True)
+    reg.write_csv(root / "register.csv", reg.sheet())
+    (root / "register.ods").write_bytes(b"PK\x03\x04")
+    proc = ictops(root, "inventory", "import", "register.ods")
+    assert (proc.returncode, proc.stderr) == (
+        2, "ictops: error: register.ods: ictops reads .xlsx and .csv; save this .ods file as .xlsx or 'CSV UTF-8'\n")
+    (root / "inventory" / "hosts.yaml").write_text("sw-1:\n  hostname: 10.36.1.2\n  plaform: cisco_ios\n")
+    before = snapshot(root / "inventory")
+    proc = ictops(root, "inventory", "import", "register.csv")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "ictops: error: the inventory has errors already; fix them first (ictops inventory check):",
+        "ictops: error: inventory/hosts.yaml:3: host 'sw-1': unknown key 'plaform' (did you mean 'platform'?)",
+    ]
+    assert snapshot(root / "inventory") == before

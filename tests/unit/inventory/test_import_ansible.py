@@ -214,3 +214,73 @@ def test_group_vars_and_host_vars_beside_the_inventory_win_and_are_read_like_it(
     assert str(info.value) == ("group_vars/cisco/secrets.yml:1: the file is encrypted with Ansible Vault; "
                                "ictops does not decrypt vaults: import a decrypted copy "
                                "(ansible-vault decrypt --output COPY FILE)")
+
+
+def test_a_child_groups_vars_win_over_its_parents_and_hosts_without_ssh_are_left_out(tmp_path):
+    source = tmp_path / "inv.yml"
+    source.write_text(
+        "all:\n"
+        "  children:\n"
+        "    switches:\n"
+        "      vars: {ansible_network_os: eos, ansible_user: parent}\n"
+        "      children:\n"
+        "        core:\n"
+        "          vars: {ansible_network_os: ios, ansible_user: child}\n"
+        "          hosts:\n"
+        "            sw-1: {ansible_host: 10.36.1.2}\n"
+        "    servers:\n"
+        "      hosts:\n"
+        "        localhost: {ansible_connection: local}\n"
+        "        win-1: {ansible_host: 10.36.1.9, ansible_connection: winrm}\n"
+        "        srv-1: {ansible_host: 10.36.1.10}\n", encoding="utf-8")
+    plan, inv = run(tmp_path, source)
+    assert (inv.host("sw-1").username, inv.host("sw-1").platform_name) == ("child", "cisco_ios")
+    assert sorted(inv.hosts) == ["srv-1", "sw-1"]
+    assert [str(x) for x in plan.draft.left_out] == [
+        "inv.yml:12: host 'localhost': ansible_connection local: ictops reaches hosts over SSH",
+        "inv.yml:13: host 'win-1': ansible_connection winrm: ictops reaches hosts over SSH",
+    ]
+
+
+def test_an_ini_host_range_is_bounded(tmp_path):
+    assert errors_of(tmp_path, "hosts", "[cisco]\nsw[1:20000] ansible_network_os=ios\n") == [
+        "hosts:2: host range '[1:20000]' gives 20000 hosts; give 1 to 10,000"]
+
+
+def test_nornir_extras_and_secret_looking_data_become_references_or_are_left_out(tmp_path):
+    source = tmp_path / "nornir"
+    source.mkdir()
+    (source / "hosts.yaml").write_text(
+        "sw-1:\n"
+        "  hostname: 10.36.1.2\n"
+        "  platform: ios\n"
+        "  data:\n"
+        "    snmp_community: public\n"
+        "    rack: A1\n"
+        "  connection_options:\n"
+        "    netmiko:\n"
+        "      extras:\n"
+        "        secret: En4ble\n"
+        "        conn_timeout: 20\n"
+        "        fast_cli: true\n", encoding="utf-8")
+    plan, inv = run(tmp_path / "p", source)
+    sw = inv.host("sw-1")
+    assert sw.enable_secret is not None and sw.enable_secret.file == (
+        "state/secrets/host-sw-1-netmiko-extras-secret")
+    assert isinstance(sw.data["snmp_community"], SecretRef) and sw.data["rack"] == "A1"
+    assert sw.timeouts.connect == 20
+    assert [str(x) for x in plan.draft.left_out] == [
+        "nornir/hosts.yaml:12: host 'sw-1' connection_options.netmiko.extras.fast_cli: ictops passes only "
+        "secret, key_file, conn_timeout, banner_timeout, auth_timeout, read_timeout_override to netmiko"]
+    assert [s.describe() for s in plan.draft.secrets] == [
+        "file:state/secrets/host-sw-1-data-snmp_community", "file:state/secrets/host-sw-1-netmiko-extras-secret"]
+
+
+def test_names_that_differ_only_in_unsafe_characters_get_their_own_references(tmp_path):
+    source = tmp_path / "hosts"
+    source.write_text("[cisco]\nsw/1 ansible_host=10.36.1.2 ansible_password=Sup3r1\n"
+                      "sw_1 ansible_host=10.36.1.3 ansible_password=Sup3r2\n[cisco:vars]\nansible_network_os=ios\n")
+    plan, inv = run(tmp_path, source)
+    files = [s.reference["file"] for s in plan.draft.secrets]
+    assert len(set(files)) == 2 and files[1] == "state/secrets/host-sw_1-password"
+    assert files[0].startswith("state/secrets/host-sw_1-") and files[0] != files[1]

@@ -101,6 +101,9 @@ def test_update_takes_the_sources_values_and_changes_only_those_lines(tmp_path):
         "-   hostname: 10.36.1.254   # moved to .254 last year; the register is behind",
         "+   hostname: 10.36.1.2     # moved to .254 last year; the register is behind",  # same column
     ]
+    # nothing is overwritten silently: each value the source's replaced is listed
+    assert plan.replaced == ["host 'nongbua-sw-core' hostname: '10.36.1.254' -> '10.36.1.2'"]
+    assert plan.kept == []
 
 
 def test_a_second_import_changes_nothing(tmp_path):
@@ -124,3 +127,56 @@ def test_a_reference_in_place_is_kept_and_not_asked_for_again(tmp_path):
     assert [s.describe() for s in plan.draft.secrets] == ["file:state/secrets/host-sw-x-password"]
     text = "".join(p.read_text() for p in (root / "inventory").iterdir())
     assert "hunter" not in text
+
+
+def test_files_the_import_does_not_change_are_left_byte_for_byte_and_keep_their_mode(tmp_path):
+    root = project(tmp_path)
+    inv = root / "inventory"
+    (inv / "defaults.yaml").write_text("port:   22    # the district's SSH port\n", encoding="utf-8")
+    (inv / "groups.yaml").chmod(0o640)
+    write_plan(plan_import(register(tmp_path), "register.csv", inv, root), inv)
+    assert (inv / "defaults.yaml").read_text(encoding="utf-8") == "port:   22    # the district's SSH port\n"
+    assert (inv / "groups.yaml").stat().st_mode & 0o777 == 0o640  # rewritten, its mode kept
+    assert "dist_เมืองชัยภูมิ" in (inv / "groups.yaml").read_text(encoding="utf-8")
+
+
+def test_a_host_whose_group_holds_the_password_gets_no_reference_of_its_own(tmp_path):
+    root = project(tmp_path)
+    source = tmp_path / "hosts.ini"
+    # nongbua-sw-core is in 'cisco', whose password is {env: ICTOPS_SW_PASSWORD}
+    source.write_text("[switches]\nnongbua-sw-core ansible_host=10.36.1.254 ansible_network_os=ios "
+                      "ansible_password=hunter2 ansible_become_password=hunter3\n")
+    plan = plan_import(source, "hosts.ini", root / "inventory", root)
+    write_plan(plan, root / "inventory")
+    hosts = (root / "inventory" / "hosts.yaml").read_text(encoding="utf-8")
+    block = hosts.split("nongbua-sw-core:")[1].split("\n\n")[0]
+    assert "password" not in block  # the group's reference stands
+    assert "enable_secret: {file: state/secrets/host-nongbua-sw-core-enable_secret}" in block  # none before
+    assert [s.describe() for s in plan.draft.secrets] == ["file:state/secrets/host-nongbua-sw-core-enable_secret"]
+    core = load_inventory(root / "inventory", root).host("nongbua-sw-core")
+    assert core.password is not None and core.password.env == "ICTOPS_SW_PASSWORD"
+
+
+def test_update_lists_inherited_and_group_values_it_replaces(tmp_path):
+    root = project(tmp_path)
+    rows = [r for r in reg.rows()[:8]]
+    rows[0][6] = "Huawei S5720-28X-LI-AC"  # the register says the core is a Huawei (its group: cisco)
+    for row in rows:
+        row[1] = "โรงเรียนบ้านหนองบัว (ใหม่)"  # and the school has a new name
+    source = reg.write_csv(tmp_path / "register.csv", reg.sheet(rows))
+    plan = plan_import(source, "register.csv", root / "inventory", root)
+    assert plan.kept == [
+        "host 'nongbua-sw-core' hostname: kept '10.36.1.254' (the source says '10.36.1.2')",
+        "host 'nongbua-sw-core' platform: kept 'cisco_ios' (the source says 'huawei_vrp')",
+        "group 'sch_1036010001' school.name: kept 'โรงเรียนบ้านหนองบัว' (the source says 'โรงเรียนบ้านหนองบัว (ใหม่)')",
+    ]
+    plan = plan_import(source, "register.csv", root / "inventory", root, update=True)
+    assert plan.replaced == [
+        "host 'nongbua-sw-core' hostname: '10.36.1.254' -> '10.36.1.2'",
+        "host 'nongbua-sw-core' platform: 'cisco_ios' -> 'huawei_vrp'",  # inherited from 'cisco'
+        "group 'sch_1036010001' school.name: 'โรงเรียนบ้านหนองบัว' -> 'โรงเรียนบ้านหนองบัว (ใหม่)'",
+    ]
+    write_plan(plan, root / "inventory")
+    inv = load_inventory(root / "inventory", root)
+    assert inv.host("nongbua-sw-core").platform_name == "huawei_vrp"
+    assert inv.host("nongbua-sw-core").school.name == "โรงเรียนบ้านหนองบัว (ใหม่)"

@@ -194,3 +194,56 @@ def test_registers_are_read_within_bounds(tmp_path, monkeypatch):
     (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
     assert errors_of(project(tmp_path), tmp_path / "old.xlsx") == [
         "old.xlsx: an old Excel .xls file; save it from Excel as .xlsx or as 'CSV UTF-8'"]
+
+
+def test_rows_that_disagree_about_a_school_or_repeat_an_address_are_named(tmp_path):
+    rows = reg.rows()
+    rows[reg.row_number(0, 1) - 4][1] = "โรงเรียนบ้านหนองบัวใหม่"  # another name for code 1036010001 (row 5)
+    rows[reg.row_number(0, 4) - 4][3] = "อำเภอภูเขียว"  # the same school in another district (row 8)
+    rows[reg.row_number(1, 0) - 4][2] = ""  # a school without its code (row 12)
+    rows[reg.row_number(1, 1) - 4][5] = "10.36.1.2"  # the address of row 4 again (row 13)
+    rows[reg.row_number(1, 2) - 4][5] = "10.36.1.5"  # a row without a name, on row 7's address (row 14)
+    source = reg.write_csv(tmp_path / "register.csv", reg.sheet(rows))
+    root = project(tmp_path)
+    assert errors_of(root, source) == [
+        "register.csv: row 5, column B 'ชื่อโรงเรียน': school 1036010001 is 'โรงเรียนบ้านหนองบัว' on row 4; "
+        "one code, one name",
+        "register.csv: row 8, column D 'อำเภอ': school 1036010001 is in another district on row 4",
+        "register.csv: row 12, column C 'รหัสโรงเรียน': empty; the school 'โรงเรียนบ้านโนนสะอาด' needs its "
+        "code (รหัสโรงเรียน)",
+        "register.csv: row 13, column F 'หมายเลข IP': address 10.36.1.2 is also on row 4; each device is one row",
+        "register.csv: row 14, column F 'หมายเลข IP': address 10.36.1.5 is also on row 7; each device is one row",
+    ]
+    assert os.listdir(root / "inventory") == []
+
+
+def test_cells_are_text_as_the_sheet_shows_them():
+    from datetime import date
+
+    from ictops.inventory.importers.table import cell_text
+
+    # Excel keeps every number as a float: a school code typed as a number has no '.0'
+    assert [cell_text(v) for v in (1036010001.0, 22.0, 2.5, None, True, date(2023, 10, 1), " a\u00a0 b\ufeff")] == [
+        "1036010001", "22", "2.5", "", "TRUE", "2023-10-01", "a b"]
+
+
+def test_a_register_too_long_or_too_wide_is_refused(tmp_path, monkeypatch):
+    from ictops.inventory.importers import table
+
+    source = reg.write_csv(tmp_path / "register.csv", reg.sheet())
+    monkeypatch.setattr(table, "MAX_ROWS", 100)
+    assert errors_of(project(tmp_path), source) == ["register.csv: more than 100 rows; split the register"]
+    monkeypatch.setattr(table, "MAX_ROWS", 1000)
+    monkeypatch.setattr(table, "MAX_COLUMNS", 8)
+    assert errors_of(project(tmp_path), source) == ["register.csv: row 3 has more than 8 columns"]
+
+
+def test_the_offices_rules_come_before_the_built_in_ones(tmp_path):
+    (tmp_path / "columns.yaml").write_text(
+        "platforms:\n  - {match: 'S5720', platform: unmanaged, reason: run by the province's network team}\n",
+        encoding="utf-8")
+    source = reg.write_csv(tmp_path / "register.csv", reg.sheet())
+    plan = run(project(tmp_path), source, mapping_file=tmp_path / "columns.yaml")
+    assert "nongbua-sw-lab1" not in plan.draft.hosts
+    assert str(plan.draft.left_out[0]) == (
+        "register.csv: row 5: Huawei S5720-28X-LI-AC (10.36.1.3): run by the province's network team")
