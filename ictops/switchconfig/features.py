@@ -111,6 +111,11 @@ def outside(tree: ConfigTree, features: Sequence[Feature]) -> list[Node]:
 def check_inside(tree: ConfigTree, features: Sequence[Feature], what: str) -> None:
     """FeatureError when ``tree`` (the intended config) has a line outside ``features``."""
     stray = outside(tree, features)
+    if stray and not features:  # the line belongs to no feature of the platform at all
+        raise FeatureError(
+            f"{what}: line '{stray[0].text}' is in no feature ictops knows for this platform: "
+            f"is it written for another platform? (features: {FEATURES_FILE})"
+        )
     if stray:
         names = ", ".join(f.name for f in features) or "none"
         raise FeatureError(

@@ -75,3 +75,14 @@ def test_baseline_remediation_merged_makes_its_rules_pass(name: str) -> None:
     assert switch.push(_commands(host.platform_name, switch.running(), lines)) == []
     fixed = {rule for rule, commands in before.items() if commands} - {"NET-MGMT-05"}
     assert len(fixed) >= 5 and not fixed & set(failing())
+
+
+def test_a_line_of_another_platform_says_so() -> None:
+    """An IOS line pushed to a VRP switch belongs to none of its features: said as such, not
+    as "none of the features named (none)"."""
+    with pytest.raises(FeatureError) as caught:
+        merged("huawei_vrp", SimSwitch("huawei_vrp").running(), "ntp server 10.20.0.9\n", None)
+    assert str(caught.value) == (
+        "the lines given: line 'ntp server 10.20.0.9' is in no feature ictops knows for this "
+        "platform: is it written for another platform? (features: "
+        "ictops/data/golden_features.yaml)")
