@@ -62,6 +62,8 @@ demo: os-deps venv
 	  $(ICTOPS) approve "$$plan" --by wichian && \
 	  $(ICTOPS) run playbooks/switch-time-logging.yaml --plan "$$plan"
 	$(ICTOPS) run playbooks/switch-time-logging.yaml -l phukhieo-sw-core --check
+	@echo "The same from the command line, checked only: a library VLAN on the core switch (ictops config push)."
+	$(ICTOPS) config push -l phukhieo-sw-core --line 'vlan 50' --line ' name LIBRARY' --check --diff
 	@echo
 	@echo "The director's report: $$(ls -t state/reports/*.pdf state/reports/*.html 2>/dev/null | head -1)"
 	@echo "The audit trail:       ictops log show --last 20   (ictops log verify checks it)"

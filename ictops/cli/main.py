@@ -22,6 +22,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 VERBS = {
     "inventory": "ictops.cli.inventory_cmd:inventory",
     "cmd": "ictops.cli.cmd_cmd:cmd",
+    "config": "ictops.cli.config_cmd:config",
     "hostkeys": "ictops.cli.hostkeys_cmd:hostkeys",
     "lab": "ictops.cli.lab_cmd:lab",
     "backup": "ictops.cli.backup_cmd:backup",

@@ -278,3 +278,85 @@ def test_baseline_remediation_merged_makes_its_rules_pass(lab: District) -> None
         # NET-MGMT-05's commands name the SNMP communities: secrets, never sent (by hand)
         assert still & pushed == pushed & {"NET-MGMT-05"}, (entry["host"], still)
         assert len(pushed - {"NET-MGMT-05"}) >= 4
+
+
+# --- ictops config push: the same change from the command line ------------------------------
+
+NTP_VRP = "ntp-service unicast-server 10.20.0.7"
+
+
+def _push(d: District, *args: str) -> tuple[int, dict]:
+    return d.ictops_json("config", "push", *args)
+
+
+def test_config_push_check_plan_approve_push_then_nothing(lab: District) -> None:
+    d = lab
+    before = d.running_config("sw-vrp-1")
+    args = ("-l", "sw-vrp-1", "--line", NTP_VRP, "--features", "ntp", "--merge", "--save")
+    code, check = _push(d, *args, "--check")
+    assert code == 0, check
+    [result] = [r for s in check["steps"] for r in s["results"]]
+    assert (result["host"], result["status"]) == ("sw-vrp-1", "changed")
+    assert d.running_config("sw-vrp-1") == before  # check mode: byte-identical
+
+    proc = d.ictops("config", "push", *args)  # not approved yet: only the plan is made
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    plan_id = proc.stdout.strip().splitlines()[-1]
+    assert f"+{NTP_VRP}" not in proc.stdout  # the commands only with --diff
+    assert "ictops config push --plan PLAN_ID" in proc.stderr
+    assert d.running_config("sw-vrp-1") == before
+    refused = d.ictops("config", "push", "--plan", plan_id)
+    assert refused.returncode == 2 and "is not approved" in refused.stderr, refused.stderr
+    approved = d.ictops("approve", plan_id, "--by", "wichian")
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+
+    code, run = _push(d, "--plan", plan_id)
+    assert code == 0, run
+    [result] = [r for s in run["steps"] for r in s["results"]]
+    assert result["status"] == "changed", result
+    assert result["data"]["sent"] == [NTP_VRP]
+    assert result["data"]["verified"] is True and result["data"]["saved"] is True
+    assert NTP_VRP in d.running_config("sw-vrp-1")
+    again = d.ictops("config", "push", "--plan", plan_id)
+    assert again.returncode == 2 and "already" in again.stderr, again.stderr
+
+    code, check = _push(d, *args, "--check")
+    assert code == 0
+    [result] = [r for s in check["steps"] for r in s["results"]]
+    assert result["status"] == "ok", result
+
+
+def test_config_push_refuses_bad_input(lab: District) -> None:
+    d = lab
+    proc = d.ictops("config", "push", "--line", NTP_VRP, "--check")
+    assert proc.returncode == 2 and "-l" in proc.stderr, proc.stderr
+    proc = d.ictops("config", "push", "-l", "sw-vrp-1", "--check")
+    assert proc.returncode == 2 and "--line" in proc.stderr, proc.stderr
+    proc = d.ictops("config", "push", "-l", "no-such-host", "--line", NTP_VRP, "--check")
+    assert proc.returncode == 2 and "no-such-host" in proc.stderr, proc.stderr
+    proc = d.ictops("config", "push", "-l", "sw-vrp-1", "--line", NTP_VRP, "--features", "nope",
+                    "--check")
+    assert proc.returncode == 2 and "unknown feature 'nope'" in proc.stderr, proc.stderr
+
+
+def test_config_push_dropped_mid_push_on_huawei_is_rolled_back(lab: District) -> None:
+    d = lab
+    host = d.inventory.hosts["sw-vrp-2"]
+    lines = ["info-center loghost 10.20.0.13", "info-center loghost 10.20.0.14", NTP_VRP]
+    args = ["-l", "sw-vrp-2", "--merge"] + [x for line in lines for x in ("--line", line)]
+    proc = d.ictops("config", "push", *args)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    plan_id = proc.stdout.strip().splitlines()[-1]
+    assert d.ictops("approve", plan_id, "--by", "wichian").returncode == 0
+    before = d.running_config("sw-vrp-2")
+    d.lab.set_fault(host, "drop-push")
+    try:
+        code, run = _push(d, "--plan", plan_id)
+    finally:
+        d.lab.set_fault(host, None)
+    assert code == 1, run
+    [result] = [r for s in run["steps"] for r in s["results"]]
+    assert (result["status"], result["error_kind"]) == ("failed", "connection_lost"), result
+    assert "rolled back to the pre-change backup" in result["message"]
+    assert result["data"]["rollback"]["verified"] is True
+    assert normalised_equal("huawei_vrp", before, d.running_config("sw-vrp-2"))
