@@ -291,6 +291,26 @@ def test_restore_plans_the_revision_over_every_feature(project: Project) -> None
     assert noop.empty and noop.reason.startswith("all ") and "already as backup" in noop.reason
 
 
+def test_a_restore_cut_half_way_goes_back_to_the_config_before_the_restore(
+        project: Project) -> None:
+    """The rollback of a restore is to its own pre-change backup (the config as it was before
+    the restore), not to the revision being restored."""
+    switch = SimSwitch("huawei_vrp")
+    first = _apply(project, VRP, _action("huawei_vrp"), SimSession(switch))
+    assert first.status is Status.CHANGED
+    changed = switch.running()
+    store = BackupStore(project.backups_dir)
+    session = SimSession(switch, drop_after=2)  # of the 4 restore commands, 2 get in
+    back = _apply(project, VRP, RestoreSwitch(store, first.payload.backup), session)
+    assert (back.status, back.error_kind) == (Status.FAILED, ErrorKind.CONNECTION_LOST), back.message
+    assert "rolled back to the pre-change backup" in back.message and "verified" in back.message
+    assert back.payload.backup != first.payload.backup  # the pre-restore config, committed
+    assert back.payload.rollback.verified and session.opened == 2
+    assert normalised_equal("huawei_vrp", changed, switch.running())
+    assert normalised_equal("huawei_vrp", store.show(VRP, back.payload.backup, masked=False),
+                            changed)
+
+
 def test_the_rollback_undoes_what_the_device_did_beyond_the_features(project: Project) -> None:
     """``aaa new-model`` makes IOS drop ``login local`` from the vty lines (feature vty): the
     rollback covers every feature, so the vty lines get it back."""
@@ -350,8 +370,8 @@ def test_hosts_in_parallel_each_get_the_commit_that_holds_their_backup(project: 
         hosts.append(host)
         sessions[host.name] = SimSession(switch)
         before[host.name] = switch.running()
-    action = SwitchConfig(lines=("{% if platform == 'cisco_ios' %}logging host 10.9.9.9"
-                                 "{% else %}info-center loghost 10.9.9.9{% endif %}",), merge=True)
+    action = SwitchConfig(lines=(("{% if platform == 'cisco_ios' %}logging host 10.9.9.9"
+                                  "{% else %}info-center loghost 10.9.9.9{% endif %}"),), merge=True)
     results = drive(project, action, hosts, sessions).results
     assert {r.status for r in results} == {Status.CHANGED}
     store = BackupStore(project.backups_dir)
