@@ -109,12 +109,12 @@ class BackupAction:
         if not preview.changed:
             return Plan(reason=capture.describe(preview), payload=data)
         return Plan((Change(f"store {capture.describe(preview)}", preview.diff),),
-                    state=capture, payload=data)
+                    state=(capture, preview), payload=data)
 
     def apply(self, ctx: Context, plan: Plan) -> Outcome:
-        capture: Capture = plan.state
-        staged = self._txn().stage(ctx.host, capture.files, capture.meta,
-                                   volatile=capture.volatile, platform=ctx.host.platform_name)
+        capture, preview = plan.state
+        staged = self._txn().stage(ctx.host, capture.files, capture.meta, volatile=capture.volatile,
+                                   platform=ctx.host.platform_name, compared=preview)
         return Outcome.changed(f"staged {capture.describe(staged)}", diff=staged.diff,
                                payload=plan.payload)
 

@@ -159,10 +159,12 @@ class Transaction:
         *,
         volatile: Collection[str] = (),
         platform: str | None = None,
+        compared: StageResult | None = None,
     ) -> StageResult:
         """Replace the host's backup with ``files`` (relative path -> bytes) and ``meta``;
-        nothing is written when it is the same as in the last commit (see ``compare``)."""
-        result = self.compare(host, files, meta, volatile=volatile, platform=platform)
+        nothing is written when it is the same as in the last commit (see ``compare``;
+        ``compared``: what ``compare`` said of these files in this run, not asked again)."""
+        result = compared or self.compare(host, files, meta, volatile=volatile, platform=platform)
         if result.changed:
             directory = self.host_dir(host)
             old_files = _read_tree(directory)
