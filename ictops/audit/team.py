@@ -93,6 +93,16 @@ class ApproverModel(StrictModel):
     web_password_hash: WebHash | None = None
 
 
+class RoutineModel(StrictModel):
+    """One entry of the routine register: a playbook pre-approved for a fiscal year."""
+
+    playbook: str = Field(min_length=1)  # as the project names it: playbooks/nightly.yaml
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")  # its content (`ictops plans --routine`)
+    approved_by: str = Field(min_length=1)  # an approver's name or username
+    order: str = Field(min_length=1)  # the approval's reference (order or memo number)
+    fiscal_year: int = Field(ge=2500, le=2700)  # Buddhist Era: 2570 = Oct 2026 - Sep 2027
+
+
 class TeamModel(StrictModel):
     office: str = Field(min_length=1)
     group: str | None = None
@@ -100,6 +110,7 @@ class TeamModel(StrictModel):
     appointment: AppointmentModel
     members: list[MemberModel] = Field(min_length=1)
     approvers: list[ApproverModel] = []
+    routine: list[RoutineModel] = []  # the routine register (docs/playbooks.md)
 
 
 @dataclass(frozen=True)
@@ -138,6 +149,17 @@ class Approver:
 
 
 @dataclass(frozen=True)
+class Routine:
+    """A playbook pre-approved for a fiscal year (its content pinned by ``sha256``)."""
+
+    playbook: str
+    sha256: str
+    approved_by: str
+    order: str
+    fiscal_year: int
+
+
+@dataclass(frozen=True)
 class Team:
     """The working team, as appointed."""
 
@@ -148,6 +170,7 @@ class Team:
     group: str | None = None
     approvers: tuple[Approver, ...] = ()
     file: str = "inventory/team.yaml"
+    routine: tuple[Routine, ...] = ()
 
     @classmethod
     def load(cls, path: str | Path, shown_as: str | None = None) -> Team:
@@ -194,6 +217,10 @@ class Team:
         """The approver named ``name`` (name or username), or None if not listed."""
         return next((a for a in self.approvers if name in (a.name, a.username)), None)
 
+    def routine_entries(self, playbook: str) -> list[Routine]:
+        """The register's entries for ``playbook`` (a project-relative path)."""
+        return [r for r in self.routine if r.playbook == playbook]
+
 
 def current_operator() -> str:
     """Who runs ictops: $ICTOPS_OPERATOR, else the login name."""
@@ -222,6 +249,15 @@ def _build(doc: YamlDoc) -> Team:
                 TeamError,
             )
         seen[member.username] = i
+    approvers = tuple(Approver(x.name, x.position, x.username, x.web_password_hash) for x in model.approvers)
+    for i, entry in enumerate(model.routine):
+        if not any(entry.approved_by in (a.name, a.username) for a in approvers):
+            names = ", ".join(a.username or a.name for a in approvers) or "(none)"
+            raise doc.error(
+                ("routine", i, "approved_by"),
+                f"routine: '{entry.approved_by}' is not an approver; approvers are {names}",
+                TeamError,
+            )
     a = model.appointment
     return Team(
         office=model.office,
@@ -233,8 +269,10 @@ def _build(doc: YamlDoc) -> Team:
                    m.web_password_hash)
             for m in model.members
         ),
-        approvers=tuple(Approver(x.name, x.position, x.username, x.web_password_hash) for x in model.approvers),
+        approvers=approvers,
         file=doc.file,
+        routine=tuple(Routine(r.playbook, r.sha256, r.approved_by, r.order, r.fiscal_year)
+                      for r in model.routine),
     )
 
 

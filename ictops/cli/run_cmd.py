@@ -91,7 +91,9 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
     """Run PLAYBOOK: steps in order, hosts in parallel, one audit record per result.
 
     A playbook that is not routine needs an approved plan: ictops plan, then
-    ictops approve, then ictops run --plan ID. --check needs no plan.
+    ictops approve, then ictops run --plan ID. A routine one must be in the routine
+    register of inventory/team.yaml as it is now (ictops plans --routine). --check
+    needs neither.
 
     \b
     Examples:
@@ -115,7 +117,9 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
         plan = store.load(plan_id)
         check_usable(plan, book, project, limit)
         prep.hosts = select_hosts(app.inventory(), book, plan.limit)
-    elif not book.routine and not check:
+    elif book.routine and not check:
+        prep.flags.update(_routine_flags(app, book))
+    elif not check:
         where = f" -l '{limit}'" if limit else ""
         raise PlanError(f"{book.path} is not routine: make a plan first: ictops plan {book.path}{where}, "
                         "have it approved (ictops approve PLAN_ID --by NAME), then "
@@ -131,6 +135,22 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
     else:
         _print_run(result, show_diff)
     return int(result.exit_code)
+
+
+def _routine_flags(app, book) -> dict[str, str]:
+    """A routine playbook must be in the routine register as it is now (RoutineError, exit
+    2), or, with the setting routine_unregistered: flag, runs flagged (with a warning)."""
+    from ictops.audit.team import load_team
+    from ictops.clock import fiscal_year_be, today
+    from ictops.playbook.routine import check_routine, routine_status
+    from ictops.settings import load_settings
+
+    status = routine_status(book, app.project, load_team(app.project), fiscal_year_be(today()))
+    flags = check_routine(status, load_settings(app.project).routine_unregistered)
+    if flags:
+        stderr.print(f"[bold yellow]warning[/]: {escape(book.path)} runs as routine although "
+                     f"{escape(status.problem or '')}; every record says so")
+    return flags
 
 
 @click.command("plan")
@@ -224,10 +244,19 @@ def approve(app, plan_id, by, order):
 
 
 @click.command("plans")
+@click.option("--routine", is_flag=True, help="Show the routine register instead: each routine "
+              "playbook, whether it is registered with its current content, the entry to add.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON.")
 @click.pass_obj
-def plans(app, as_json):
-    """List plans and their state (planned, approved, run)."""
+def plans(app, routine, as_json):
+    """List plans and their state (planned, approved, run).
+
+    With --routine: the playbooks of playbooks/ that say routine: true, and whether the
+    routine register of inventory/team.yaml holds them with their current content for this
+    fiscal year (otherwise they are refused, or flagged: docs/playbooks.md).
+    """
+    if routine:
+        return _routine_register(app, as_json)
     from ictops.playbook.plans import PlanStore
 
     found = PlanStore(app.project).all()
@@ -242,3 +271,37 @@ def plans(app, as_json):
                       str(p.would_change), escape(p.approval.by if p.approval else "-"))
     stdout.print(table)
     return int(ExitCode.OK)
+
+
+def _routine_register(app, as_json: bool) -> int:
+    from ictops.audit.catalogue import load_catalogue
+    from ictops.audit.team import load_team
+    from ictops.clock import fiscal_year_be, today
+    from ictops.playbook.loader import load_playbook
+    from ictops.playbook.routine import routine_status
+
+    project = app.project
+    team = load_team(project)
+    catalogue = load_catalogue(project)
+    year = fiscal_year_be(today())
+    found = []
+    for path in sorted(project.playbooks_dir.glob("*.yaml")):
+        book = load_playbook(path, project, app.inventory(), catalogue=catalogue)
+        if book.routine:
+            found.append(routine_status(book, project, team, year))
+    if as_json:
+        print_json([{"playbook": s.playbook, "sha256": s.digest, "fiscal_year": s.fiscal_year,
+                     "registered": s.problem is None, "problem": s.problem,
+                     "order": s.entry.order if s.entry else None,
+                     "approved_by": s.entry.approved_by if s.entry else None} for s in found])
+        return int(ExitCode.OK if all(s.problem is None for s in found) else ExitCode.FAILED)
+    stdout.print(f"routine playbooks, fiscal year {year} (register: routine: in inventory/team.yaml)")
+    for s in found:
+        if s.problem is None:
+            assert s.entry is not None
+            stdout.print(f"  [green]registered[/] {escape(s.playbook)}: approved by "
+                         f"{escape(s.entry.approved_by)}, {escape(s.entry.order)}")
+        else:
+            stdout.print(f"  [bold red]not registered[/] {escape(s.playbook)}: {escape(s.problem)}")
+            stdout.print(f"    to register it, add under routine: {escape(s.entry_yaml())}")
+    return int(ExitCode.OK if all(s.problem is None for s in found) else ExitCode.FAILED)

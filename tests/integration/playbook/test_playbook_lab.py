@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -78,6 +79,9 @@ def lab(tmp_path_factory):
     (root / "playbooks" / "routine.yaml").write_text(ROUTINE)
     (root / "playbooks" / "slow.yaml").write_text(SLOW)
     (root / "playbooks" / "two-steps.yaml").write_text(TWO_STEPS)
+    shutil.copytree(repo / "rules", root / "rules")
+    (root / "playbooks" / "nightly.yaml").write_text((repo / "playbooks" / "nightly.yaml").read_text())
+    register_routine(project)
     old = os.environ.get("ICTOPS_OPERATOR")
     os.environ["ICTOPS_OPERATOR"] = "tester"
     d = start_district(project)
@@ -89,6 +93,26 @@ def lab(tmp_path_factory):
             os.environ.pop("ICTOPS_OPERATOR", None)
         else:
             os.environ["ICTOPS_OPERATOR"] = old
+
+
+def register_routine(project) -> None:
+    """Register the project's routine playbooks, as they are, for this fiscal year."""
+    from ictops.audit.team import Team
+    from ictops.clock import fiscal_year_be, today
+    from ictops.inventory import load_inventory
+    from ictops.playbook.loader import load_playbook
+    from ictops.playbook.routine import routine_status
+
+    inventory = load_inventory(project.inventory_dir, project.root)
+    team = Team.load(project.inventory_dir / "team.yaml")
+    lines = ["routine:"]
+    for path in sorted(project.playbooks_dir.glob("*.yaml")):
+        book = load_playbook(path, project, inventory)
+        if book.routine:
+            lines.append(routine_status(book, project, team, fiscal_year_be(today()))
+                         .entry_yaml("wichian", "ที่ 7/2569"))
+    with open(project.inventory_dir / "team.yaml", "a", encoding="utf-8") as team_file:
+        team_file.write("\n".join(lines) + "\n")
 
 
 def running_config(d, host: str) -> str:
@@ -168,6 +192,19 @@ def test_plan_approve_run_lifecycle_and_refusals(lab):
     assert {p["id"]: p["state"] for p in json.loads(listed.stdout)}[plan_id] == "run"
     events = {(r["action"], r["step"]) for r in trail(d) if r["kind"] == "event" and r["process"] == 2}
     assert {("plan.make", 2), ("plan.approve", 3), ("playbook.start", 5)} <= events
+
+
+def test_a_routine_claim_that_is_not_registered_is_refused(lab):
+    d, _ = lab
+    rogue = d.project.root / "playbooks" / "rogue.yaml"
+    rogue.write_text(ROUTINE.replace("Back up (routine)", "Rogue"))
+    try:
+        p = d.ictops("run", "playbooks/rogue.yaml")
+    finally:
+        rogue.unlink()
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert p.stderr.startswith("ictops: error: playbooks/rogue.yaml says routine: true but it is "
+                               "not in the routine register (routine: in inventory/team.yaml)")
 
 
 def test_unknown_operator_is_refused(lab):
@@ -253,12 +290,6 @@ def test_a_signal_keeps_what_finished_and_writes_an_interrupted_end(lab, signame
 
 def test_shipped_nightly_runs_in_the_lab(lab):
     d, _ = lab
-    repo = Path(__file__).resolve().parents[3]
-    import shutil
-
-    if not (d.project.root / "rules").exists():
-        shutil.copytree(repo / "rules", d.project.root / "rules")
-    (d.project.root / "playbooks" / "nightly.yaml").write_text((repo / "playbooks" / "nightly.yaml").read_text())
     code, out = d.ictops_json("run", "playbooks/nightly.yaml", timeout=300)
     by_step = {s["name"]: s for s in out["steps"]}
     report = by_step["Write the director's report"]["results"][0]
