@@ -118,7 +118,7 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
         check_usable(plan, book, project, limit)
         prep.hosts = select_hosts(app.inventory(), book, plan.limit)
     elif book.routine and not check:
-        prep.flags.update(_routine_flags(app, book))
+        prep.flags.update(routine_flags(app, book))
     elif not check:
         where = f" -l '{limit}'" if limit else ""
         raise PlanError(f"{book.path} is not routine: make a plan first: ictops plan {book.path}{where}, "
@@ -137,7 +137,7 @@ def run(app, playbook, limit, check, show_diff, plan_id, tags, skip_tags, forks,
     return int(result.exit_code)
 
 
-def _routine_flags(app, book) -> dict[str, str]:
+def routine_flags(app, book) -> dict[str, str]:
     """A routine playbook must be in the routine register as it is now (RoutineError, exit
     2), or, with the setting routine_unregistered: flag, runs flagged (with a warning)."""
     from ictops.audit.team import load_team
@@ -303,5 +303,5 @@ def _routine_register(app, as_json: bool) -> int:
                          f"{escape(s.entry.approved_by)}, {escape(s.entry.order)}")
         else:
             stdout.print(f"  [bold red]not registered[/] {escape(s.playbook)}: {escape(s.problem)}")
-            stdout.print(f"    to register it, add under routine: {escape(s.entry_yaml())}")
+            stdout.print(f"    to register it, add under routine: {escape(s.entry_yaml())}", soft_wrap=True)
     return int(ExitCode.OK if all(s.problem is None for s in found) else ExitCode.FAILED)

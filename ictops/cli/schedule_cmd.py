@@ -80,6 +80,7 @@ def install(app, playbook, at, days, operator, via, unit_dir):
       ictops schedule install playbooks/nightly.yaml --at 02:00
       ictops schedule install playbooks/backup.yaml --at 23:30 --days mon-fri
     """
+    from ictops.cli.run_cmd import routine_flags
     from ictops.schedule.entry import make_schedule
     from ictops.schedule.install import install as do_install
 
@@ -87,6 +88,7 @@ def install(app, playbook, at, days, operator, via, unit_dir):
     if not book.routine:
         raise InputError(f"{book.path} is not routine: an unattended run cannot wait for an approval; "
                          "schedule a routine playbook (pre-approved for the fiscal year)")
+    routine_flags(app, book)  # not in the routine register as it is: refused now, not at 02:00
     made = make_schedule(app.project.root, book.path, at, days, _operator(app, operator))
     done = do_install(made, via, unit_dir)
     stdout.print(f"scheduled {escape(book.path)} at {made.at:%H:%M} Bangkok time, "

@@ -112,6 +112,28 @@ def make_project(root: Path, servers: list[str], cisco: list[str], huawei: list[
     return Project.at(root)
 
 
+def register_routine(project: Project, approver: str = "wichian", years: tuple[int, ...] = ()) -> None:
+    """Register the project's routine playbooks, as they are now, in its team file's routine
+    register (replacing the one last written): for this fiscal year and for ``years`` (those of
+    the ICTOPS_NOW a test sets)."""
+    from ictops.audit.team import Team
+    from ictops.clock import fiscal_year_be, today
+    from ictops.playbook.loader import load_playbook
+    from ictops.playbook.routine import routine_status
+
+    inventory = load_inventory(project.inventory_dir, project.root)
+    team = Team.load(project.inventory_dir / "team.yaml")
+    lines = ["routine:"]
+    for path in sorted(project.playbooks_dir.glob("*.yaml")):
+        book = load_playbook(path, project, inventory)
+        if book.routine:
+            for year in sorted({fiscal_year_be(today()), *years}):
+                lines.append(routine_status(book, project, team, year).entry_yaml(approver, "ที่ 7/2569"))
+    path = project.inventory_dir / "team.yaml"
+    before = path.read_text(encoding="utf-8").split("\nroutine:\n", 1)[0]  # the register last written
+    path.write_text(before.rstrip("\n") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
 def start_district(project: Project, trust: bool = True) -> District:
     inventory = load_inventory(project.inventory_dir, project.root)
     lab = Lab(project, inventory)

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.district import ICTOPS, TEAM, make_project, start_district, stop_district
+from tests.integration.district import (
+    ICTOPS,
+    TEAM,
+    make_project,
+    register_routine,
+    start_district,
+    stop_district,
+)
 from tests.net import LAB
 
 pytestmark = pytest.mark.lab
@@ -93,26 +100,6 @@ def lab(tmp_path_factory):
             os.environ.pop("ICTOPS_OPERATOR", None)
         else:
             os.environ["ICTOPS_OPERATOR"] = old
-
-
-def register_routine(project) -> None:
-    """Register the project's routine playbooks, as they are, for this fiscal year."""
-    from ictops.audit.team import Team
-    from ictops.clock import fiscal_year_be, today
-    from ictops.inventory import load_inventory
-    from ictops.playbook.loader import load_playbook
-    from ictops.playbook.routine import routine_status
-
-    inventory = load_inventory(project.inventory_dir, project.root)
-    team = Team.load(project.inventory_dir / "team.yaml")
-    lines = ["routine:"]
-    for path in sorted(project.playbooks_dir.glob("*.yaml")):
-        book = load_playbook(path, project, inventory)
-        if book.routine:
-            lines.append(routine_status(book, project, team, fiscal_year_be(today()))
-                         .entry_yaml("wichian", "ที่ 7/2569"))
-    with open(project.inventory_dir / "team.yaml", "a", encoding="utf-8") as team_file:
-        team_file.write("\n".join(lines) + "\n")
 
 
 def running_config(d, host: str) -> str:

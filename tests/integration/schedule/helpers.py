@@ -1,6 +1,8 @@
-"""Helpers of the schedule tests: lab processes, waiting with a deadline, the team file. Run commands against a private crontab: the real ``crontab`` of Debian's cron package, with
-its spool directory bind-mounted from a test directory in a mount namespace of its own, so a
-test never touches the machine's crontabs (nor another test run's)."""
+"""Helpers of the schedule tests: lab processes, waiting with a deadline, the team file (with an
+approver, for district.register_routine). Run commands against a private crontab: the real
+``crontab`` of Debian's cron package, with its spool directory bind-mounted from a test
+directory in a mount namespace of its own, so a test never touches the machine's crontabs (nor
+another test run's)."""
 
 from __future__ import annotations
 
@@ -50,6 +52,8 @@ appointment: {number: "ที่ 1/2568", date: 2024-10-01, signed_by: director}
 members:
   - {name: Tester, username: tester}
   - {name: Nightly service, username: svc-nightly, role: service}
+approvers:
+  - {name: Director, position: director, username: director}
 """
 
 

@@ -13,7 +13,7 @@ import pytest
 from croniter import croniter
 
 from ictops.clock import BANGKOK
-from tests.integration.district import make_project
+from tests.integration.district import make_project, register_routine
 from tests.integration.schedule.helpers import TEAM, PrivateCrontab
 from tests.net import LAB
 
@@ -37,6 +37,8 @@ def project(tmp_path):
     (root / "playbooks").mkdir()
     (root / "playbooks" / "nightly.yaml").write_text(ROUTINE, encoding="utf-8")
     (root / "playbooks" / "change.yaml").write_text(CHANGE, encoding="utf-8")
+    register_routine(project, "director")
+    (root / "playbooks" / "rogue.yaml").write_text(ROUTINE, encoding="utf-8")  # says routine, not registered
     return project.root
 
 
@@ -106,6 +108,8 @@ def test_list_and_remove(project, crontab):
 @pytest.mark.parametrize("args,message", [
     (["playbooks/change.yaml", "--at", "02:00"],
      "playbooks/change.yaml is not routine: an unattended run cannot wait for an approval"),
+    (["playbooks/rogue.yaml", "--at", "02:00"],
+     "playbooks/rogue.yaml says routine: true but it is not in the routine register"),
     (["playbooks/nightly.yaml", "--at", "25:00"], "--at '25:00' is not a time of day"),
     (["playbooks/nightly.yaml", "--at", "02:00", "--days", "mon-fry"], "'fry' is not a day"),
     (["playbooks/nightly.yaml", "--at", "02:00", "--operator", "mallory"],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.district import make_project, start_district, stop_district
+from tests.integration.district import make_project, register_routine, start_district, stop_district
 from tests.integration.schedule.helpers import TEAM
 from tests.net import LAB
 
@@ -39,6 +39,7 @@ def district(tmp_path_factory):
     (root / "inventory" / "team.yaml").write_text(TEAM, encoding="utf-8")
     (root / "playbooks").mkdir()
     (root / "playbooks" / "nightly.yaml").write_text(NIGHTLY, encoding="utf-8")
+    register_routine(project, "director", years=(2570,))  # ICTOPS_NOW of these tests: Dec 2026
     d = start_district(project)
     try:
         yield d
@@ -70,6 +71,7 @@ def test_scheduled_run_logs_stamped_lines_and_no_progress_on_a_terminal(district
 
     # a second night appends; a failure is in the log with its exit code
     (root / "playbooks" / "nightly.yaml").write_text(NIGHTLY.replace("echo สวัสดี from $(hostname)", "exit 3"), encoding="utf-8")
+    register_routine(district.project, "director", years=(2570,))  # the edit is approved again
     again = subprocess.run(command, capture_output=True, text=True, timeout=180, cwd=root,
                            env={**os.environ, "ICTOPS_OPERATOR": "svc-nightly"})
     assert again.returncode == 1

@@ -16,7 +16,7 @@ import pytest
 
 from ictops.audit.show import read_records
 from ictops.schedule.lock import current_holder
-from tests.integration.district import make_project, start_district, stop_district
+from tests.integration.district import make_project, register_routine, start_district, stop_district
 from tests.integration.schedule.helpers import TEAM, remote, wait_for
 from tests.net import LAB
 
@@ -57,6 +57,7 @@ def district(tmp_path_factory):
     (root / "playbooks").mkdir()
     (root / "playbooks" / "slow.yaml").write_text(SLOW, encoding="utf-8")
     (root / "playbooks" / "quick.yaml").write_text(QUICK, encoding="utf-8")
+    register_routine(project, "director", years=(2570,))  # ICTOPS_NOW of these tests: Dec 2026
     d = start_district(project)
     try:
         yield d
