@@ -35,7 +35,7 @@ from ictops.actions.base import Context, RunSettings, StepNote
 from ictops.audit.recorder import Recorder
 from ictops.connections.base import SessionError
 from ictops.engine.masks import HostMasks
-from ictops.engine.runner import Listener, run_hosts
+from ictops.engine.runner import Listener, internal_error, run_hosts
 from ictops.engine.sessions import SessionPool
 from ictops.engine.signals import Interruption, exit_code_for
 from ictops.errors import ExitCode, IctopsError, SecretError
@@ -284,9 +284,7 @@ class Driver:
                 outcome = Outcome.failed(str(exc), ErrorKind.CONFIG_ERROR)
             except Exception as exc:  # noqa: BLE001 - a bug on one host must not stop the others
                 log.error("internal error on %s:\n%s", host.name, traceback.format_exc())
-                outcome = Outcome.failed(
-                    f"internal error ({type(exc).__name__}: {exc}); this is an ictops bug, see "
-                    "state/logs", ErrorKind.INTERNAL)
+                outcome = Outcome.failed(internal_error(exc), ErrorKind.INTERNAL)
         if (self.run.interrupted and outcome.status.is_failure
                 and outcome.error_kind is not ErrorKind.ROLLBACK_FAILED):  # that one stays loud
             outcome = dataclasses.replace(

@@ -27,6 +27,12 @@ HostFunction = Callable[[Host], "ActionResult | None"]
 Listener = Callable[[ActionResult], None]
 
 
+def internal_error(exc: BaseException | None) -> str:
+    """A host's message for a bug in ictops (the traceback goes to the log, not the recap)."""
+    what = f"{type(exc).__name__}: {exc}" if exc is not None else "no result"
+    return f"internal error ({what}); this is an ictops bug, see state/logs"
+
+
 def _nornir_for(hosts: Sequence[Host], workers: int) -> Nornir:
     """A Nornir object over exactly these hosts; our Host rides along in ``data``."""
     nornir_hosts = Hosts(
@@ -78,9 +84,9 @@ def run_hosts(hosts: Sequence[Host], function: HostFunction, name: str, workers:
             continue  # not started
         if not isinstance(outcome, ActionResult):  # nornir caught something we did not
             exc = multi[0].exception if multi else None
-            log.error("internal error on %s: %r", host.name, exc)
+            log.error("internal error on %s:\n%s", host.name, multi[0].result if multi else exc)
             outcome = ActionResult(host=host.name, action=name, status=Status.FAILED,
-                                   message=f"internal error: {exc!r}", error_kind=ErrorKind.INTERNAL)
+                                   message=internal_error(exc), error_kind=ErrorKind.INTERNAL)
             on_done(outcome)
         results[host.name] = outcome
     return results
