@@ -381,7 +381,8 @@ def test_sigterm_mid_run_stores_and_records_exactly_what_completed(cli_district)
     mine = [json.loads(line) for line in trail.read_text().splitlines() if payload["run_id"] in line]
     stored = {(r["host"], r["status"], (r["data"] or {}).get("commit")) for r in mine if r["kind"] == "action"}
     assert ("sw-huawei-1", "changed", head) in stored and ("sw-cisco-2", "failed", None) in stored
-    assert all(commit in (None, head) for _, _, commit in stored)
+    assert all(commit == (head if status == "changed" else None)
+               for _, status, commit in stored)  # stored in the commit, or not at all
     ends = [r for r in mine if r["action"] == "backup.interrupted"]
     assert [(e["status"], e["summary"].split(":")[0]) for e in ends] == [
         ("interrupted", "backup interrupted by SIGTERM")]

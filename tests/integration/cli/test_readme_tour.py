@@ -8,6 +8,7 @@ playbook or an approver the team refuses fails here.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -102,4 +103,6 @@ def test_every_tour_command_runs_as_written(sample, tmp_path) -> None:
     motd = subprocess.run([*ICTOPS, "cmd", "cat /etc/motd", "-l", "role=server", "--json"],
                           env=env, capture_output=True, text=True, timeout=300)
     assert motd.returncode == 0, motd.stdout + motd.stderr
-    assert '"Authorised use only.' in motd.stdout or "Authorised use only." in motd.stdout
+    servers = json.loads(motd.stdout)["results"]
+    assert servers and {r["output"] for r in servers} == {
+        "ระบบของสำนักงานเขตพื้นที่การศึกษา: ใช้งานเฉพาะผู้ได้รับอนุญาต\nAuthorised use only.\n"}

@@ -146,7 +146,7 @@ def test_report_html_records_step_6(project: Path) -> None:
     path = Path(proc.stdout.strip())
     assert path.parent == project / "state" / "reports" and path.name.endswith("-R1.html")
     html = path.read_text()
-    assert "Data security" in html or "data security" in html.lower()
+    assert "Data security and protection" in html  # process 4's English name
     last = json.loads(trail_file(project).read_text().splitlines()[-1])
     assert (last["process"], last["step"], last["action"], last["kind"]) == (2, 6, "report.write", "event")
     assert run(project, "log", "verify").returncode == 0
