@@ -39,7 +39,7 @@ class SettingsModel(BaseModel):
     catalogue: str | None = Field(default=None, min_length=1)  # the office's own manual file
     audit_key_file: str | None = Field(default=None, min_length=1)  # HMAC key of the trail
     # a playbook that says `routine: true` but is not in team.yaml's routine register:
-    # refuse it (exit 2), or run it and flag its records (routine_unregistered: true)
+    # refuse it (exit 2), or run it and flag its records (routine_unregistered: flag)
     routine_unregistered: Literal["refuse", "flag"] = "refuse"
     # the director's report drafts a repair request for a host unreachable this many nights
     # in a row (docs/schedule.md, "Catch-up")

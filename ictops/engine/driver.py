@@ -188,8 +188,10 @@ class Driver:
                 self._record(state, result)
 
     def record(self, result: ActionResult, step: Step) -> None:
-        """Record a result made outside the per-host machinery (run-level notify, report)."""
-        masked = dataclasses.replace(result, message=self.masks.text(result.host, result.message))
+        """Record a result made outside the per-host machinery (run-level notify, report); a
+        run-level one (no host) is masked with every host's secrets, like run-level text."""
+        masker = self.masks.masker(result.host) if result.host else self.masks.run_masker()
+        masked = dataclasses.replace(result, message=masker(result.message) if result.message else "")
         self._record(StepRun(step), masked)
 
     def event(self, action: str, status: str, *, process: int, step: int, summary: str,

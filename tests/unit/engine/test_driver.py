@@ -281,6 +281,19 @@ def test_host_secrets_are_masked_in_results_and_in_the_trail(project: Project, m
     assert "hunter2" not in trail_path(project).read_text()
 
 
+def test_a_run_level_result_is_recorded_without_any_host_secret(project: Project, monkeypatch) -> None:
+    monkeypatch.setenv("ICTOPS_TEST_DRIVER_SECRET", "hunter2-the-password")
+    targets = hosts("a", password="yes")
+    said = ActionResult(host=None, action="notify", status=Status.FAILED,
+                        message="mail server said: 535 bad login hunter2-the-password")
+    with Recorder(project, run_id="R3", operator="t") as recorder:
+        with Driver(RunSettings(project=project), targets, recorder=recorder,
+                    pool=SessionPool(project, lambda h, p: FakeSession("a"))) as driver:
+            driver.record(said, Step(None, "notify", 2, 7))
+    (record,) = [json.loads(line) for line in trail_path(project).read_text().splitlines()]
+    assert (record["host"], record["summary"]) == (None, "mail server said: 535 bad login <removed>")
+
+
 @dataclass
 class Slow:
     """Host 'first' interrupts the run (as a signal handler would) and then finishes; host
