@@ -23,7 +23,7 @@ from ictops.backup.gitrepo import EMPTY_TREE
 from ictops.backup.store import BackupStore
 from ictops.connections.factory import open_session
 from ictops.web.auth import hash_password
-from tests.integration.district import make_project, start_district, stop_district
+from tests.integration.district import make_project, register_routine, start_district, stop_district
 from tests.integration.web.dashboard import (
     BEYOND, LOCAL, browser, full_screenshot, serve, tree_digest,
 )
@@ -73,6 +73,7 @@ def made(tmp_path_factory):
                                                    encoding="utf-8")
     _copy(root, "rules/th-baseline.yaml", "tasks/backup.yaml", "playbooks/nightly.yaml",
           "inventory/notify.yaml")
+    register_routine(project)  # the nightly is routine: the team's register approves it as it is
     old = os.environ.get("ICTOPS_OPERATOR")
     os.environ["ICTOPS_OPERATOR"] = "tester"
     district = start_district(project)
