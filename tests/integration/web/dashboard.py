@@ -38,18 +38,18 @@ def wait_ready(proc: subprocess.Popen, deadline: float = 60.0) -> str:
     """What the server prints up to the line that says it listens (its URL, or "ready"): our
     process's own words, so that another server already on the port never passes for ours."""
     end = time.monotonic() + deadline
-    said = ""
+    said = b""
     while time.monotonic() < end:
         ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            line = proc.stdout.readline()
-            said += line
-            if "http://" in line or line.strip() == "ready":
-                return said
+        if ready:  # the pipe itself, not the text wrapper: its buffer can hold a line select never sees
+            said += os.read(proc.stdout.fileno(), 65536)
+            lines = said.decode("utf-8", "replace").split("\n")[:-1]  # complete lines only
+            if any("http://" in line or line.strip() == "ready" for line in lines):
+                return said.decode("utf-8", "replace")
         if proc.poll() is not None:
             out, err = proc.communicate()
-            raise AssertionError(f"the dashboard exited {proc.returncode}: {said}{out}\n{err}")
-    raise AssertionError(f"the dashboard did not start within {deadline}s: {said}")
+            raise AssertionError(f"the dashboard exited {proc.returncode}: {said.decode()}{out}\n{err}")
+    raise AssertionError(f"the dashboard did not start within {deadline}s: {said.decode()}")
 
 
 @contextlib.contextmanager
