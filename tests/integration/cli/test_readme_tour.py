@@ -85,6 +85,8 @@ def test_every_tour_command_runs_as_written(sample, tmp_path) -> None:
     plan_id = None
     for command in tour_commands():
         words = shlex.split(command)
+        if words[1] == "web":  # serves until Ctrl-C, one example on a LAN address: tests/integration/web
+            continue
         if "PLAN_ID" in words:
             assert plan_id, f"{command}: the tour makes no plan before it"
             words = [plan_id if w == "PLAN_ID" else w for w in words]
