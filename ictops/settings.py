@@ -44,6 +44,9 @@ class SettingsModel(BaseModel):
     # the director's report drafts a repair request for a host unreachable this many nights
     # in a row (docs/schedule.md, "Catch-up")
     unreachable_nights: int = Field(default=3, ge=1, le=60)
+    # seconds after which apt's package lists are refreshed (apt-get update, at most once per
+    # run and host) before a package or patch step plans; 0: every run
+    apt_cache_age: int = Field(default=3600, ge=0)
 
 
 Settings = SettingsModel

@@ -78,6 +78,12 @@ class Context:
         """The host's session (opened on first use); SessionError when it is a switch."""
         return self.facts.session("server")  # type: ignore[no-any-return]
 
+    def reconnect(self, deadline: float) -> ServerSession:
+        """A new session to this server, opened once it answers again (after a reboot), by
+        ``deadline`` (time.monotonic()); the host's facts are forgotten. SessionError when it
+        did not answer in time."""
+        return self.facts.reopen("server", deadline)  # type: ignore[no-any-return]
+
     def switch(self) -> SwitchSession:
         """The host's session (opened on first use); SessionError when it is a server."""
         return self.facts.session("switch")  # type: ignore[no-any-return]

@@ -26,6 +26,7 @@ ACTIONS: dict[str, str] = {
     "report": "ictops.actions.report",
     "notify": "ictops.actions.notify",
     "switch_config": "ictops.actions.switch_config",
+    "package": "ictops.actions.package",
 }
 
 

@@ -131,8 +131,8 @@ class Driver:
         with self._facts_lock:
             facts = self._facts.get(host.name)
             if facts is None:
-                facts = self._facts[host.name] = Facts(host, lambda: self.pool.get(host),
-                                                       lambda: self.pool.reopen(host))
+                facts = self._facts[host.name] = Facts(
+                    host, lambda: self.pool.get(host), lambda until: self.pool.reopen(host, until))
             return facts
 
     # --- steps ------------------------------------------------------------------------------

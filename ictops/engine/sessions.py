@@ -10,6 +10,7 @@ the hosts lose their channel, and no new session is opened.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -19,6 +20,8 @@ from ictops.project import Project
 from ictops.results import ErrorKind
 
 Opener = Callable[[Host, Project], Any]
+# a host that is rebooting: nothing listens yet, or it closes the door mid-way
+RETRY_KINDS = frozenset({ErrorKind.UNREACHABLE, ErrorKind.TIMEOUT, ErrorKind.CONNECTION_LOST})
 
 
 class SessionPool:
@@ -60,13 +63,25 @@ class SessionPool:
         _close_quietly(session)  # interrupted while it was opening
         raise SessionError(ErrorKind.INTERRUPTED, f"not connected: {self._interrupted}")
 
-    def reopen(self, host: Host) -> ServerSession | SwitchSession:
-        """Close the host's session and open a new one (to undo a change after the connection
-        dropped); SessionError when it cannot be opened."""
+    def reopen(self, host: Host, deadline: float | None = None) -> ServerSession | SwitchSession:
+        """Close the host's session and open a new one: once (``deadline`` None: to undo a
+        change after the connection dropped), or trying again every half second while the
+        host does not answer (it is rebooting) until ``deadline`` (time.monotonic()). A
+        refused identity or login is not retried. The last failure is raised, and kept."""
         self.discard(host)
-        with self._lock:
-            self._failures.pop(host.name, None)
-        return self.get(host)
+        waiter = threading.Event()
+        while True:
+            with self._lock:
+                if self._interrupted:
+                    raise SessionError(ErrorKind.INTERRUPTED, f"not connected: {self._interrupted}")
+                self._failures.pop(host.name, None)
+            try:
+                return self.get(host)
+            except SessionError as exc:
+                if (deadline is None or exc.kind not in RETRY_KINDS
+                        or time.monotonic() + 0.5 >= deadline):
+                    raise
+            waiter.wait(0.5)
 
     def discard(self, host: Host) -> None:
         """Close and forget a host's session (after it broke mid-way)."""

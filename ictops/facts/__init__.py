@@ -8,6 +8,15 @@ one name here.
 
 from __future__ import annotations
 
+from ictops.facts.apt import (
+    AptChange,
+    AptListsAgeFact,
+    AptRequest,
+    AptSimulation,
+    AptSimulationFact,
+    AptSource,
+    AptSourcesFact,
+)
 from ictops.facts.base import CommandFact, Fact, FactError, Facts
 from ictops.facts.collection import Collection, CollectionFact
 from ictops.facts.hostkey import HostKeyFact
@@ -37,6 +46,9 @@ OS_RELEASE = OsReleaseFact()
 PACKAGES = DebPackagesFact()  # name -> version
 PENDING_UPDATES = PendingUpdatesFact()  # arg: "upgrade" | "dist-upgrade"
 HELD_PACKAGES = HeldPackagesFact()
+APT_SIMULATION = AptSimulationFact()  # arg: an AptRequest (what apt-get -s says it would do)
+APT_SOURCES = AptSourcesFact()
+APT_LISTS_AGE = AptListsAgeFact()  # seconds since the last apt-get update, or None
 FILE = FileFact()  # arg: absolute path
 DIRECTORY = DirectoryFact()  # arg: absolute directory
 SERVICE = ServiceFact()  # arg: service name
@@ -52,7 +64,8 @@ STARTUP_CONFIG = StartupConfigFact()
 SHOW = ShowFact()  # arg: a show/display command
 
 __all__ = [
-    "BOOT_ID", "COLLECTION", "COMMAND", "DIRECTORY", "FILE", "HELD_PACKAGES", "HOST_KEY", "OS_RELEASE",
+    "APT_LISTS_AGE", "APT_SIMULATION", "APT_SOURCES", "AptChange", "AptRequest", "AptSimulation",
+    "AptSource", "BOOT_ID", "COLLECTION", "COMMAND", "DIRECTORY", "FILE", "HELD_PACKAGES", "HOST_KEY", "OS_RELEASE",
     "PACKAGES", "PENDING_UPDATES", "REBOOT_REQUIRED", "RUNNING_CONFIG", "SERVICE", "SHOW",
     "STARTUP_CONFIG", "Collection", "CommandFact", "CommandOutput", "Fact", "FactError", "Facts",
     "FileState", "OsRelease", "PendingUpdate", "PendingUpdates", "RebootNeed", "ServiceState",

@@ -63,12 +63,13 @@ class Facts:
     """The facts of one host for one run: read on first use, cached, invalidated by an apply."""
 
     def __init__(self, host: Host, session: Callable[[], ServerSession | SwitchSession],
-                 reopen: Callable[[], ServerSession | SwitchSession] | None = None):
+                 reopen: Callable[[float | None], ServerSession | SwitchSession] | None = None):
         self.host = host
         self._session = session
         self._reopen = reopen
         self._cache: dict[tuple[str, tuple[Any, ...]], Any] = {}
         self._lock = threading.Lock()
+        self._done: set[str] = set()
         self.reads = 0  # how many facts were read from the host (not from the cache)
 
     def get(self, fact: Fact[T], *args: Any) -> T:
@@ -96,16 +97,28 @@ class Facts:
             raise SessionError(ErrorKind.CONFIG_ERROR,
                                f"{self.host.name} is {what}: this reads a {kind}")
 
-    def reopen(self, kind: str) -> Any:
-        """A new session in place of a broken one (a change must be rolled back after its
-        connection dropped); the cached facts are forgotten. SessionError when it fails."""
+    def reopen(self, kind: str, deadline: float | None = None) -> Any:
+        """A new session in place of the host's current one; the cached facts are forgotten.
+        ``deadline`` None: one try (a change must be rolled back after its connection
+        dropped); else trying until ``deadline`` (time.monotonic()) while the host does not
+        answer (it is rebooting). SessionError (its last failure) when it fails."""
         self._check_kind(kind)
         if self._reopen is None:
-            raise SessionError(ErrorKind.CONFIG_ERROR, f"{self.host.name}: no way to reconnect")
+            raise SessionError(ErrorKind.CONFIG_ERROR, f"{self.host.name}: this run cannot reconnect")
         self.invalidate()
-        return self._reopen()
+        return self._reopen(deadline)
 
     def invalidate(self) -> None:
         """Forget every cached fact (the host was changed)."""
         with self._lock:
             self._cache.clear()
+
+    def first(self, what: str) -> bool:
+        """True the first time ``what`` is asked for this host in this run, then False (an
+        ``invalidate`` does not forget it): for work done at most once per run and host,
+        like refreshing apt's lists."""
+        with self._lock:
+            if what in self._done:
+                return False
+            self._done.add(what)
+            return True
