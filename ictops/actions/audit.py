@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -73,7 +73,7 @@ def build(args: Args, project: Project) -> AuditAction:
                        rule_ids=tuple(args.rules) if args.rules else None)
 
 
-def validate(args: Args, project: Project) -> None:
+def validate(args: Args, project: Project, names: Collection[str] = ()) -> None:
     """At load time: the pack loads and names every rule asked for."""
     build(args, project)
 

@@ -10,6 +10,7 @@ whole output in ``<output_dir>/<host>.out`` (mode 0600), masked like everything 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from ictops.actions.base import Context
 from ictops.connections.base import CommandResult, size
 from ictops.masking import MaskingWriter
 from ictops.project import Project
-from ictops.results import Change, ErrorKind, Outcome, Payload, Plan
+from ictops.facts import PATH_EXISTS
+from ictops.results import Change, ErrorKind, Outcome, Payload, Plan, Status
 from ictops.validation import StrictModel
 
 MAY_CHANGE = "this command may change the host (mark it changes: false if it only reads)"
@@ -35,12 +37,42 @@ class Args(StrictModel):
     sudo: bool = False
     changes: bool = True  # may this command change the host? false: it also runs in check mode
     timeout: float | None = Field(default=None, gt=0)
+    # when a successful run counts as CHANGED (so its handlers run): true, or a regular
+    # expression found in its output; default: never (ictops cannot know)
+    changed_when: bool | str | None = None
+    creates: str | None = None  # an absolute path: when it exists, the command is not run
+
+    @field_validator("changed_when")
+    @classmethod
+    def _pattern(cls, value: bool | str | None) -> bool | str | None:
+        if isinstance(value, str):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"changed_when '{value}' is not a regular expression: {exc}") from None
+        return value
+
+    @field_validator("creates")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("/"):
+            raise ValueError(f"creates '{value}' must be an absolute path")
+        return value
+
+    @model_validator(mode="after")
+    def _read_only(self) -> Args:
+        if not self.changes and (self.changed_when is not None or self.creates is not None):
+            raise ValueError("changed_when and creates are for commands that change the host, "
+                             "not with changes: false")
+        return self
 
 
 def build(args: Args, project: Project) -> Any:
     """The playbook's ``cmd:`` step."""
-    kind = RunCommand if args.changes else ReadCommand
-    return kind(command=args.command, timeout=args.timeout, sudo=args.sudo)
+    if not args.changes:
+        return ReadCommand(command=args.command, timeout=args.timeout, sudo=args.sudo)
+    return RunCommand(command=args.command, timeout=args.timeout, sudo=args.sudo,
+                      changed_when=args.changed_when, creates=args.creates)
 
 
 @dataclass(frozen=True)
@@ -122,15 +154,30 @@ class ReadCommand:
 
 @dataclass(frozen=True)
 class RunCommand(ReadCommand):
-    """A command that may change the host: it cannot know whether it did, so success is OK."""
+    """A command that may change the host: it cannot know whether it did, so success is OK,
+    unless ``changed_when`` says (True, or a pattern its output matches); with ``creates``
+    it is not run when that path exists."""
 
     changes_hosts: ClassVar[bool] = True
+    changed_when: bool | str | None = None
+    creates: str | None = None
 
     def plan(self, ctx: Context) -> Plan:
+        if self.creates is not None and ctx.facts.get(PATH_EXISTS, self.creates):
+            return Plan(reason=f"{self.creates} exists (creates): not run")
         return Plan((Change(f"run: {self.command}"),), reason=MAY_CHANGE, certain=False)
 
     def apply(self, ctx: Context, plan: Plan) -> Outcome:
-        return self.read(ctx)
+        outcome = self.read(ctx)
+        if outcome.status is not Status.OK or not self._changed(outcome.output):
+            return outcome
+        return dataclasses.replace(outcome, status=Status.CHANGED,
+                                   message=outcome.message or f"ran: {self.command}")
+
+    def _changed(self, output: str) -> bool:
+        if isinstance(self.changed_when, str):
+            return re.search(self.changed_when, output, re.MULTILINE) is not None
+        return bool(self.changed_when) or self.creates is not None
 
 
 def _first_line(text: str, width: int = 200) -> str:

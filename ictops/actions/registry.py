@@ -4,7 +4,8 @@ An action module defines ``Args`` (a pydantic model: unknown keys refused, error
 playbook's file:line), a docstring whose first line is its summary, and either
 ``build(args, project)`` -> a host action (ReadAction or ChangeAction) or, for an action
 that runs once per run on no host, ``run(args, info: RunInfo) -> ActionResult``. Optional:
-``validate(args, project)``, a load-time check that raises InputError. Modules are imported
+``validate(args, project, names)``, a load-time check that raises InputError (``names``: what a
+``when:`` or a template may use: host keys, host data keys, the playbook's vars). Modules are imported
 only when a playbook names their key.
 """
 
@@ -27,6 +28,9 @@ ACTIONS: dict[str, str] = {
     "notify": "ictops.actions.notify",
     "switch_config": "ictops.actions.switch_config",
     "package": "ictops.actions.package",
+    "template": "ictops.actions.template",
+    "copy": "ictops.actions.copy",
+    "service": "ictops.actions.service",
 }
 
 
@@ -39,7 +43,7 @@ class ActionSpec:
     summary: str
     build: Callable[[Any, Any], Any] | None = None  # (args, project) -> host action
     run: Callable[[Any, Any], Any] | None = None  # (args, RunInfo) -> ActionResult: run-level
-    validate: Callable[[Any, Any], None] | None = None  # (args, project): load-time check
+    validate: Callable[[Any, Any, Any], None] | None = None  # (args, project, names): at load
 
     @property
     def run_level(self) -> bool:

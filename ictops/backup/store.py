@@ -86,6 +86,9 @@ class BackupStore:
             ) from None
         left = os.pread(fd, 400, 0).decode("utf-8", "replace").strip()
         self.set_phase(fd, run_id, "staging")
+        from ictops.backup.keep import HELD
+
+        HELD.add(str(self.lock_path))  # a file kept before replacing it shares this run's lock
         return fd, left
 
     @staticmethod
@@ -112,6 +115,9 @@ class BackupStore:
         return proc.stdout.decode("utf-8", "replace").strip() if proc.returncode == 0 else ""
 
     def _unlock(self, fd: int) -> None:
+        from ictops.backup.keep import HELD
+
+        HELD.discard(str(self.lock_path))
         try:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)

@@ -31,6 +31,7 @@ from ictops.facts.server import (
     NamedCommandFact,
     OsRelease,
     OsReleaseFact,
+    PathExistsFact,
     PendingUpdate,
     PendingUpdates,
     PendingUpdatesFact,
@@ -51,6 +52,7 @@ APT_SOURCES = AptSourcesFact()
 APT_LISTS_AGE = AptListsAgeFact()  # seconds since the last apt-get update, or None
 FILE = FileFact()  # arg: absolute path
 DIRECTORY = DirectoryFact()  # arg: absolute directory
+PATH_EXISTS = PathExistsFact()  # arg: absolute path
 SERVICE = ServiceFact()  # arg: service name
 BOOT_ID = BootIdFact()
 REBOOT_REQUIRED = RebootRequiredFact()
@@ -66,7 +68,7 @@ SHOW = ShowFact()  # arg: a show/display command
 __all__ = [
     "APT_LISTS_AGE", "APT_SIMULATION", "APT_SOURCES", "AptChange", "AptRequest", "AptSimulation",
     "AptSource", "BOOT_ID", "COLLECTION", "COMMAND", "DIRECTORY", "FILE", "HELD_PACKAGES", "HOST_KEY", "OS_RELEASE",
-    "PACKAGES", "PENDING_UPDATES", "REBOOT_REQUIRED", "RUNNING_CONFIG", "SERVICE", "SHOW",
+    "PACKAGES", "PATH_EXISTS", "PENDING_UPDATES", "REBOOT_REQUIRED", "RUNNING_CONFIG", "SERVICE", "SHOW",
     "STARTUP_CONFIG", "Collection", "CommandFact", "CommandOutput", "Fact", "FactError", "Facts",
     "FileState", "OsRelease", "PendingUpdate", "PendingUpdates", "RebootNeed", "ServiceState",
 ]

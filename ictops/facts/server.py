@@ -208,6 +208,23 @@ class FileFact(CommandFact[FileState]):
         return FileState(path, True, True, words[1], words[2], words[3], int(words[4]), content)
 
 
+class PathExistsFact(CommandFact[bool]):
+    """Does a path exist (file, directory or anything else)? (read with sudo)"""
+
+    sudo = True
+
+    def command(self, path: str) -> Sequence[str]:
+        if not path.startswith("/"):
+            raise ValueError(f"path '{path}' is not absolute")
+        return ["sh", "-c", 'if [ -e "$1" ]; then echo yes; else echo no; fi', "sh", path]
+
+    def parse(self, result: CommandResult, path: str) -> bool:
+        answer = result.stdout.strip()
+        if not result.ok or answer not in ("yes", "no"):
+            raise _failed(path, result)
+        return answer == "yes"
+
+
 class DirectoryFact(CommandFact[tuple[str, ...]]):
     """The regular files directly in a directory (absolute paths, sorted)."""
 

@@ -147,7 +147,7 @@ class _Loader:
         args = _validate(spec.args_model, raw_args, doc, path + (action,), f"{label}, {action}")
         if spec.validate is not None:
             try:
-                spec.validate(args, self.project)
+                spec.validate(args, self.project, frozenset(self.known))
             except InputError as exc:
                 raise doc.error(path + (action,), f"{label}, {action}: {exc}", PlaybookError) from None
         when_fn = None

@@ -13,12 +13,10 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from ictops.inventory.host import Host
+from ictops.inventory.names import HOST_NAMES, host_namespace, known_names
 from ictops.validation import suggest
 
-HOST_NAMES = (
-    "name", "hostname", "platform", "port", "role", "site", "district", "username", "school",
-    "school_name", "school_code", "kind", "groups", "data",
-)
+__all__ = ["HOST_NAMES", "compile_when", "evaluate", "host_namespace", "known_names"]
 
 _env = SandboxedEnvironment(undefined=StrictUndefined)
 
@@ -39,23 +37,6 @@ def compile_when(text: str, known: Iterable[str]) -> Callable[..., Any]:
                 f"use host keys ({', '.join(HOST_NAMES)}), host data keys or vars"
             )
     return function
-
-
-def known_names(hosts: Iterable[Host], variables: Mapping[str, Any]) -> set[str]:
-    names = set(HOST_NAMES) | set(variables)
-    for host in hosts:
-        names.update(str(k) for k in host.data)
-    return names
-
-
-def host_namespace(host: Host, variables: Mapping[str, Any]) -> dict[str, Any]:
-    """What a condition sees for ``host``: vars, then host data, then typed host keys."""
-    space: dict[str, Any] = dict(variables)
-    space.update({str(k): v for k, v in host.data.items()})
-    space.update({k: host.attribute(k) for k in HOST_NAMES if k not in ("groups", "data")})
-    space["groups"] = list(host.all_groups)
-    space["data"] = dict(host.data)
-    return space
 
 
 def evaluate(function: Callable[..., Any], host: Host, variables: Mapping[str, Any]) -> bool:
