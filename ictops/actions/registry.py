@@ -31,6 +31,8 @@ ACTIONS: dict[str, str] = {
     "template": "ictops.actions.template",
     "copy": "ictops.actions.copy",
     "service": "ictops.actions.service",
+    "patch": "ictops.actions.patch",
+    "reboot": "ictops.actions.reboot",
 }
 
 

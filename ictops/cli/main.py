@@ -35,6 +35,8 @@ VERBS = {
     "report": "ictops.cli.report_cmd:report",
     "schedule": "ictops.cli.schedule_cmd:schedule",
     "web": "ictops.cli.web_cmd:web",
+    "package": "ictops.cli.package_cmd:package",
+    "patch": "ictops.cli.patch_cmd:patch",
 }
 
 
