@@ -62,6 +62,9 @@ def _print_run(run, show_diff: bool) -> None:
         stdout.print(f"[bold red]not run after failing[/]: {escape(host)}: {escape(why)}")
     if run.stopped:
         stdout.print(f"[bold red]{escape(run.stopped)}[/]")
+    if run.untouched:
+        stdout.print(f"[bold red]never touched[/] ({len(run.untouched)}, the run stopped before "
+                     f"their batch): {escape(', '.join(run.untouched))}")
     print_rollback_failures(run.host_results)
     if run.interrupted:
         stdout.print(f"[bold red]interrupted by {run.interrupted}[/]: what finished is above and "

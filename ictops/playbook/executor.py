@@ -116,7 +116,8 @@ class Executor:
                  notified: dict[str, set[str]], is_handler: bool = False) -> None:
         states = [(play, StepRun(self._step(play))) for play in segment]
         serial = () if is_handler else self.playbook.serial
-        for number, batch in enumerate(batches(hosts, serial), 1):
+        planned = batches(hosts, serial)
+        for number, batch in enumerate(planned, 1):
             if self.driver.interrupted:
                 break
             for play, state in states:
@@ -139,6 +140,7 @@ class Executor:
                     f"stopped after batch {number}: {failed} of {len(batch)} hosts failed, more than "
                     f"max_fail_percentage {self.playbook.max_fail_percentage:g}%"
                 )
+                run.untouched = [h.name for later in planned[number:] for h in later]
                 break
         for play, state in states:
             self._end(play, state, hosts, run)

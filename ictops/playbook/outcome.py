@@ -87,6 +87,7 @@ class PlaybookRun:
     dropped: dict[str, str] = field(default_factory=dict)  # host -> why it stopped being run
     interrupted: str | None = None  # "SIGINT"/"SIGTERM": the run was stopped by a signal
     not_started: dict[str, list[str]] = field(default_factory=dict)  # step name -> hosts
+    untouched: list[str] = field(default_factory=list)  # hosts of the batches a stop left out
     seconds: float = 0.0
     # the school calendar or the window said no: why nothing was run (unattended runs)
     not_run: str | None = None
@@ -127,6 +128,7 @@ class PlaybookRun:
             "not_started": self.not_started,
             "not_run": self.not_run,
             "notes": self.notes,
+            "untouched": self.untouched,
             "seconds": round(self.seconds, 3),
             "steps": [
                 {

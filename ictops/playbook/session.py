@@ -115,7 +115,8 @@ def execute(prep: Prepared, *, check: bool, diff: bool = False, forks: int = DEF
             driver.event("playbook.end", _end_status(run), process=book.process, step=event_step,
                          summary=end_summary(run), duration=run.seconds,
                          data={"playbook": book.path, "totals": totals,
-                               "not_started": run.not_started, **extra})
+                               "not_started": run.not_started, "untouched": run.untouched,
+                               **extra})
     recorder.check()
     return run
 
@@ -161,4 +162,5 @@ def end_summary(run: PlaybookRun) -> str:
     if run.interrupted:
         left = ", ".join(f"'{step}' on {len(hosts)} host(s)" for step, hosts in run.not_started.items())
         return f"interrupted by {run.interrupted}: {totals}" + (f"; not started: {left}" if left else "")
-    return f"{run.stopped or 'finished'}: {totals}"
+    untouched = f"; never touched: {', '.join(run.untouched)}" if run.untouched else ""
+    return f"{run.stopped or 'finished'}: {totals}{untouched}"

@@ -96,6 +96,17 @@ def test_serial_batches_and_max_fail_stop(tmp_path):
     assert result.stopped and "batch 2" in result.stopped and "40%" in result.stopped
     assert not [c for c in Fake.calls if c[0] == "handler"]  # no handlers after a stop
     assert result.exit_code == ExitCode.FAILED
+    assert result.untouched == []  # the stop came after the last batch
+
+
+def test_a_stopped_rollout_lists_the_hosts_never_touched(tmp_path):
+    extra = "serial: [1, 2]\nmax_fail_percentage: 0"
+    result, _ = run(tmp_path, BOOK.format(extra=extra, one="fail:srv-1"))
+    assert result.stopped and "batch 1" in result.stopped
+    later = result.hosts[1:]
+    assert later and result.untouched == later
+    assert not [r for r in result.host_results if r.host in later]
+    assert result.to_dict()["untouched"] == later
 
 
 def test_serial_batch_under_the_limit_carries_on(tmp_path):
