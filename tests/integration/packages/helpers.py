@@ -11,17 +11,9 @@ from pathlib import Path
 
 from tests.integration.district import ICTOPS, District
 from tests.integration.lab.rooted import ok
+from tests.integration.playbook.test_playbook_lab import TEAM  # the same test team
 
 REPO = Path(__file__).resolve().parents[3]
-TEAM = """\
-office: test office
-unknown_operator: refuse
-appointment: {number: "ที่ 1/2568", date: 2024-10-01, signed_by: director}
-members:
-  - {name: Tester, username: tester}
-approvers:
-  - {name: Director Wichian, position: area director, username: wichian}
-"""
 
 
 def prepare(lab: District) -> None:
