@@ -43,6 +43,7 @@ from ictops.connections.base import SessionError
 from ictops.errors import InputError
 from ictops.inventory.host import Host
 from ictops.masking import mask_line
+from ictops.patchlog import save_listing
 from ictops.project import Project
 from ictops.results import ActionResult, Outcome, Payload, Status, attach
 from ictops.validation import StrictModel
@@ -133,7 +134,9 @@ class AuditAction:
             except SessionError as exc:
                 raise self._unreachable(host, exc, None) from None
             evidence = LiveEvidence(ctx.facts, host, backup=backup if has_backup else None)
-            return self._done(evaluate(self.pack, host, evidence, rule_ids=self.rule_ids))
+            compliance = evaluate(self.pack, host, evidence, rule_ids=self.rule_ids)
+            _keep_listing(ctx, evidence)
+            return self._done(compliance)
         if not has_backup:
             compliance = unavailable(self.pack, host, NO_BACKUP, "no backup", self.rule_ids)
             return self._done(compliance, Status.SKIPPED, NO_BACKUP)
@@ -148,6 +151,8 @@ class AuditAction:
         compliance = evaluate(
             self.pack, host, backup, live_evidence=live_evidence, rule_ids=self.rule_ids
         )
+        if live_evidence is not None:
+            _keep_listing(ctx, live_evidence)
         return self._done(compliance)
 
     def end(self, run: RunSettings, results: Sequence[ActionResult]) -> StepNote | None:
@@ -194,6 +199,12 @@ class AuditAction:
         else:
             compliance = _replace_live_errors(self.pack, compliance, reason)
         return attach(exc, ComplianceData(compliance))
+
+
+def _keep_listing(ctx: Context, evidence: LiveEvidence) -> None:
+    """A patch listing read live (LNX-PATCH-01) is the server's latest: kept for the report."""
+    if evidence.listing is not None and not ctx.check:
+        save_listing(ctx.project, ctx.host.name, evidence.listing, "audit", ctx.run.run_id)
 
 
 @dataclass(frozen=True)

@@ -346,6 +346,8 @@ def _computed_check(check: ComputedCheck, ctx: CheckContext) -> Finding:
                 Verdict.of(check.if_no_source), "no journald configuration in the evidence"
             )
         return _run_tests(check.tests, parsers.journald_retention(sources), ctx, sources[0][0])
+    if check.function == "pending_updates":
+        return _pending_updates(check, ctx)
     assert check.command is not None, "age_of needs 'command'"
     output = ctx.output(check.command)
     if output is None or not output.strip():
@@ -359,6 +361,28 @@ def _computed_check(check: ComputedCheck, ctx: CheckContext) -> Finding:
     age = (ctx.now.timestamp() - stamp) / 86400
     parsed = parsers.Parsed(values={"age_days": age}, lines={"age_days": output.strip()[:120]})
     return _run_tests(check.tests, parsed, ctx, check.command)
+
+
+def _pending_updates(check: ComputedCheck, ctx: CheckContext) -> Finding:
+    """The server's patch listing (the same ``ictops patch list`` shows): values ``security``
+    and ``pending``; a listing that cannot tell is WARN with why, never a pass."""
+    listing = ctx.evidence.patches()
+    if listing is None:
+        return Finding(Verdict.of(check.if_no_source), "no patch listing in the evidence")
+    if listing.error:
+        return Finding(Verdict.ERROR, f"cannot tell the pending updates: apt: {listing.error}")
+    names = ", ".join(f"{p.name} {p.security}" for p in listing.security)
+    values = {"security": len(listing.security), "pending": len(listing.updates)}
+    parsed = parsers.Parsed(values=values, lines={"security": names, "pending": str(len(listing.updates))})
+    found = _run_tests(check.tests, parsed, ctx, "apt-get -s upgrade")
+    if found.verdict == Verdict.PASS and listing.doubts:
+        return Finding(Verdict.WARN, f"cannot tell whether security updates are pending: "
+                       f"{'; '.join(listing.doubts)}", "", "apt-get -s upgrade")
+    if found.verdict != Verdict.PASS:
+        return Finding(found.verdict, f"{len(listing.security)} security update(s) pending: {names}",
+                       names, "apt-get -s upgrade")
+    return Finding(Verdict.PASS, f"no security update pending ({len(listing.updates)} other(s))",
+                   "", "apt-get -s upgrade")
 
 
 def _backup_check(check: BackupCheck, ctx: CheckContext) -> Finding:

@@ -11,6 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 from ictops import clock
 from ictops.backup.commands import server_commands
 from ictops.facts import COMMAND, DIRECTORY, FILE, RUNNING_CONFIG, SHOW, STARTUP_CONFIG, Facts
+from ictops.facts.patches import PatchListing, read_listing
 from ictops.inventory.host import Host
 
 
@@ -37,6 +38,10 @@ class Evidence(Protocol):
         ...
 
     def backup_age_days(self) -> float | None: ...
+
+    def patches(self) -> PatchListing | None:
+        """The server's patch listing (ictops/facts/patches.py), or None when not read."""
+        ...
 
     def running_equals_startup(self) -> bool | None: ...
 
@@ -128,6 +133,9 @@ class BackupEvidence:
         now = self._now or clock.now()
         return max(0.0, (now - taken).total_seconds() / 86400)
 
+    def patches(self) -> PatchListing | None:
+        return None  # a backup holds no listing: LNX-PATCH-01 reads the server (live)
+
     def running_equals_startup(self) -> bool | None:
         value = self.meta().get("running_equals_startup")
         if isinstance(value, bool):
@@ -151,6 +159,7 @@ class LiveEvidence:
         self.facts = facts
         self.host = host
         self.backup = backup
+        self.listing: PatchListing | None = None  # once read: kept by the audit (state/patches)
 
     def config(self) -> str | None:
         return self.facts.get(RUNNING_CONFIG) if self.host.is_switch else None
@@ -182,6 +191,13 @@ class LiveEvidence:
 
     def backup_age_days(self) -> float | None:
         return self.backup.backup_age_days() if self.backup else None
+
+    def patches(self) -> PatchListing | None:
+        if self.host.is_switch:
+            return None
+        if self.listing is None:
+            self.listing = read_listing(self.facts)
+        return self.listing
 
     def running_equals_startup(self) -> bool | None:
         running, startup = self.config(), self.startup_config()
@@ -215,6 +231,7 @@ class StaticEvidence:
         age_days: float | None = None,
         saved: bool | None = None,
         live: bool = False,
+        patches: PatchListing | None = None,
     ):
         self._config = config
         self._startup = startup
@@ -224,6 +241,7 @@ class StaticEvidence:
         self._age = age_days
         self._saved = saved
         self.is_live = live
+        self._patches = patches
 
     def config(self) -> str | None:
         return self._config
@@ -245,6 +263,9 @@ class StaticEvidence:
 
     def backup_age_days(self) -> float | None:
         return self._age
+
+    def patches(self) -> PatchListing | None:
+        return self._patches
 
     def running_equals_startup(self) -> bool | None:
         if self._saved is not None:

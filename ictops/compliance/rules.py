@@ -185,7 +185,7 @@ class ComputedCheck(Strict):
     """A value computed from several files (log retention in days and the like)."""
 
     kind: Literal["computed"]
-    function: Literal["logrotate_retention", "journald_retention", "age_of"]
+    function: Literal["logrotate_retention", "journald_retention", "age_of", "pending_updates"]
     logs: list[str] = []  # logrotate: the log files whose retention counts
     command: str | None = None  # age_of: a command that prints a Unix time
     tests: list[Condition] = Field(min_length=1)

@@ -109,12 +109,11 @@ class PendingUpdates:
         return tuple(u for u in self.updates if u.security)
 
 
-_INST = re.compile(r"^Inst (\S+) (?:\[([^\]\s]+)\] )?\((\S+) ([^\[]*?)\s*\[[^\]]*\]\)")
-
-
 class PendingUpdatesFact(CommandFact[PendingUpdates]):
     """What an upgrade would do, from the host's own apt: ``apt-get -s`` (never `apt list`,
-    whose format is not stable). Argument: "upgrade" (default) or "dist-upgrade"."""
+    whose format is not stable). Argument: "upgrade" (default) or "dist-upgrade". The patch
+    action and ``ictops patch list`` read more (security sources alone, held, reboot):
+    ictops/facts/patches.py."""
 
     def command(self, mode: str = "upgrade") -> Sequence[str]:
         if mode not in ("upgrade", "dist-upgrade"):
@@ -122,22 +121,13 @@ class PendingUpdatesFact(CommandFact[PendingUpdates]):
         return ["env", "LC_ALL=C", "apt-get", "-s", "-o", "Debug::NoLocking=1", mode]
 
     def parse(self, result: CommandResult, mode: str = "upgrade") -> PendingUpdates:
+        from ictops.facts.apt import parse_simulation
+
         if not result.ok:
             raise _failed("the pending updates (apt-get -s)", result)
-        updates, kept, in_kept = [], [], False
-        for line in result.stdout.splitlines():
-            if line.startswith("The following packages have been kept back"):
-                in_kept = True
-                continue
-            if in_kept and line.startswith(" "):
-                kept.extend(line.split())
-                continue
-            in_kept = False
-            found = _INST.match(line)
-            if found:
-                origins = tuple(o.strip() for o in found.group(4).split(",") if o.strip())
-                updates.append(PendingUpdate(found.group(1), found.group(2), found.group(3), origins))
-        return PendingUpdates(tuple(updates), tuple(kept))
+        changes, kept = parse_simulation(result.stdout)
+        return PendingUpdates(tuple(PendingUpdate(c.name, c.old, c.new, c.origins)
+                                    for c in changes if c.new is not None), kept)
 
 
 class HeldPackagesFact(CommandFact[tuple[str, ...]]):

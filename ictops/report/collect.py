@@ -3,7 +3,8 @@
 - actions and events: the audit trail, filtered by run or by time (``ictops.audit.show``);
 - process and step names: the work manual (the office's catalogue or the built-in one);
 - compliance scores: each host's latest result for each rule (ictops.report.scores);
-- pending patches and backup freshness: ictops.report.sources;
+- pending patches: each server's latest real listing (state/patches/, ictops/patchlog.py)
+  or LNX-PATCH-01 result, whichever is newer; backup freshness: ictops.report.sources;
 - the office, the reporter and the director: inventory/team.yaml (the office falls back to
   ``data.office`` of inventory/defaults.yaml only when there is no team file);
 - the witness: the trail's head when the report was made.
@@ -29,6 +30,7 @@ from ictops.audit.team import load_team
 from ictops.audit.witness import trail_head
 from ictops.errors import IctopsError
 from ictops.inventory.host import Host
+from ictops.patchlog import latest_listings
 from ictops.project import Project
 from ictops.report.model import ReportData, Signer
 from ictops.report.scores import compliance_scores
@@ -128,7 +130,7 @@ def collect_report(
         period = (start, clock.local(until or now).date())
     data = ReportData.from_records(
         records, scores, backups_from_store(project.backups_dir, hosts),
-        patch_states(scores, servers, lang),
+        patch_states(scores, servers, lang, latest_listings(project), until),
         office=office_name(project, notes), period=period, now=now,
         reporter=reporter, director=director,
         process_names={p.number: p.name(lang) for p in catalogue.processes},

@@ -114,6 +114,7 @@ class RunSummary:
     ended: datetime
     counts: StatusCounts
     actions: tuple[str, ...] = ()  # trail action names of its work, in order of first record
+    untouched: tuple[str, ...] = ()  # hosts a stopped rollout never reached
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,18 @@ PatchState = Literal["none", "pending", "unknown"]
 
 @dataclass(frozen=True)
 class PendingPatches:
-    """Security updates waiting on one server: none, pending (how many), or unknown (why)."""
+    """Updates waiting on one server: none, pending (how many), or unknown (why); with
+    the details when they come from a real patch listing (ictops.report.sources)."""
 
     host: str
     state: PatchState
     count: int | None = None
     reason: str = ""
     checked_at: datetime | None = None
+    security: int | None = None  # how many of ``count`` are security fixes
+    updates: tuple[str, ...] = ()  # "kernel 1.0-1 -> 1.1-1 [security]", security first
+    held: tuple[str, ...] = ()
+    reboot: tuple[str, ...] | None = None  # packages asking for a reboot; None: not needed
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,7 @@ class ReportData:
         - scores: the compliance scores (ictops.report.scores.compliance_scores);
         - backups: BackupFreshness, or dicts {host, last_good or taken_at (ISO UTC or None),
           running_equals_startup, last_failure_at}; age is computed against ``now``;
+        - patches: PendingPatches (ictops.report.sources.patch_states);
         - period: shown dates; defaults to the span of the records (Bangkok dates).
         """
         now = now or clock.now()
@@ -260,7 +267,12 @@ def _parse_record(index: int, record: Mapping[str, Any]) -> dict[str, Any]:
         "status": status,
         "summary": str(record.get("summary") or ""),
         "error_kind": record.get("error_kind") or None,
+        "untouched": _names((record.get("data") or {}).get("untouched")),
     }
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def _runs(records: Sequence[dict[str, Any]]) -> tuple[RunSummary, ...]:
@@ -276,6 +288,7 @@ def _runs(records: Sequence[dict[str, Any]]) -> tuple[RunSummary, ...]:
             counts=StatusCounts.of(r["status"] for r in rs if r["action"] not in BOOKKEEPING),
             actions=tuple(dict.fromkeys(r["action"] for r in rs
                                         if r["action"] and r["action"] not in BOOKKEEPING)),
+            untouched=tuple(dict.fromkeys(h for r in rs for h in r["untouched"])),
         )
         for run_id, rs in grouped.items()
     ]

@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ictops import clock
+from ictops.facts.patches import Pending, PatchListing
+from ictops.facts.server import RebootNeed
+from ictops.patchlog import StoredListing
 from ictops.report.model import ReportData, Signer
 from ictops.report.scores import Audit, Scores, replay
 from ictops.report.sources import patch_states
@@ -94,6 +97,17 @@ def sample_audits(now: datetime) -> Scores:
     return replay(audits)
 
 
+def sample_listings() -> dict[str, StoredListing]:
+    """One server's real patch listing (``ictops patch list``): security first, held, reboot."""
+    listing = PatchListing(
+        updates=(Pending("openssl", "3.0.15-1~deb12u1", "3.0.16-1~deb12u1", "3.0.16-1~deb12u1"),
+                 Pending("tzdata", "2024a-0+deb12u1", "2025b-0+deb12u1")),
+        held=("postgresql-15",), reboot=RebootNeed(True, ("linux-image-6.1.0-28-amd64",)),
+        lists_age=3600.0)
+    return {"srv-esa-dns": StoredListing("srv-esa-dns", "2026-11-20T19:00:00Z", "patch list",
+                                         "20261121T0200Z-ab12", listing)}
+
+
 def sample_report(now: datetime | None = None) -> ReportData:
     """A ReportData with every section filled in."""
     now = now or datetime(2026, 11, 21, 7, 0, tzinfo=clock.UTC)
@@ -109,7 +123,7 @@ def sample_report(now: datetime | None = None) -> ReportData:
         sample_records(),
         scores,
         backups,
-        patch_states(scores, ["srv-esa-web", "srv-esa-dns", "srv-ban-nong-1"], "th"),
+        patch_states(scores, ["srv-esa-web", "srv-esa-dns", "srv-ban-nong-1"], "th", sample_listings()),
         office="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 1",
         now=now,
         reporter=Signer("นายสมชาย ใจดี", "นักวิชาการคอมพิวเตอร์ชำนาญการ"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ictops.facts import AptChange, AptSimulation, RebootNeed
+from ictops.facts.patches import PatchListing, combine
 from ictops.compliance import StaticEvidence, Verdict
 from ictops.compliance.parsers import logrotate_retention, timespan_seconds
 
@@ -14,13 +16,14 @@ def server(
     files: dict[str, str | None] | None = None,
     commands: dict[str, str | None] | None = None,
     live: bool = False,
+    patches: PatchListing | None = None,
 ) -> StaticEvidence:
     merged_files = {**GOOD_LINUX_FILES, **(files or {})}
     merged_commands = {**GOOD_LINUX_COMMANDS, **(commands or {})}
     return StaticEvidence(
         files={k: v for k, v in merged_files.items() if v is not None},
         commands={k: v for k, v in merged_commands.items() if v is not None},
-        live=live,
+        live=live, patches=patches,
     )
 
 
@@ -246,38 +249,40 @@ def test_live_rules(pack):
         pack, "LNX-LOG-07", server(commands={find: "/var/log/auth.log\n"}, live=True), "linux"
     )
     assert bad.status == Verdict.FAIL and bad.evidence == "/var/log/auth.log"
-    patch_cmd = pack.rule("LNX-PATCH-01").check.checks[0].command
+
+
+SECURITY_SIM = AptSimulation((AptChange("kernel", "1.0-1", "1.1-1", ("x-security:s-security",)),
+                              AptChange("tools", "1.0-1", "1.0-1+deb12u1", ("x-security:s-security",))))
+# tools' security fix hides behind its newer normal update: the listing still counts it
+FULL_SIM = AptSimulation((AptChange("kernel", "1.0-1", "1.1-1", ("x-security:s-security",)),
+                          AptChange("tools", "1.0-1", "1.1-1", ("x:s",))))
+
+
+@pytest.mark.parametrize("listing, history_days, verdict, message", [
+    (combine(FULL_SIM, SECURITY_SIM, (), RebootNeed(False), 60.0), 1, Verdict.FAIL,
+     "2 security update(s) pending: kernel 1.1-1, tools 1.0-1+deb12u1"),
+    (combine(AptSimulation((AptChange("hello", "1", "2", ("x:s",)),)), AptSimulation(), (),
+             RebootNeed(False), 60.0), 1, Verdict.PASS, "no security update pending (1 other(s))"),
+    # what cannot be told is never a pass
+    (combine(AptSimulation(), None, (), RebootNeed(False), 60.0), 1, Verdict.WARN,
+     "cannot tell whether security updates are pending: no security source"),
+    (combine(AptSimulation(), AptSimulation(), (), RebootNeed(False), 30 * 86400.0), 1, Verdict.WARN,
+     "cannot tell whether security updates are pending: apt's lists are 30 days old"),
+    (combine(AptSimulation(error="Could not open lock"), None, (), RebootNeed(False), 1.0), 1,
+     Verdict.ERROR, "cannot tell the pending updates: apt: Could not open lock"),
+    (None, 1, Verdict.ERROR, "no patch listing in the evidence"),
+    (combine(AptSimulation(), AptSimulation(), (), RebootNeed(False), 60.0), 90, Verdict.WARN,
+     "no apt update in the last 30 days"),
+])
+def test_patch_rule_reads_the_patch_listing(pack, listing, history_days, verdict, message):
     import time
 
-    recent = f"{time.time() - 86400:.0f}\n"
-    pending = run_rule(
-        pack,
-        "LNX-PATCH-01",
-        server(
-            commands={patch_cmd: "3\n", "stat -c %Y /var/log/apt/history.log": recent}, live=True
-        ),
-        "linux",
-    )
-    assert pending.status == Verdict.FAIL
-    clean = run_rule(
-        pack,
-        "LNX-PATCH-01",
-        server(
-            commands={patch_cmd: "0\n", "stat -c %Y /var/log/apt/history.log": recent}, live=True
-        ),
-        "linux",
-    )
-    assert clean.status == Verdict.PASS
-    stale = f"{time.time() - 90 * 86400:.0f}\n"
-    old = run_rule(
-        pack,
-        "LNX-PATCH-01",
-        server(
-            commands={patch_cmd: "0\n", "stat -c %Y /var/log/apt/history.log": stale}, live=True
-        ),
-        "linux",
-    )
-    assert old.status == Verdict.WARN
+    stamp = f"{time.time() - history_days * 86400:.0f}\n"
+    evidence = server(commands={"stat -c %Y /var/log/apt/history.log": stamp}, live=True,
+                      patches=listing)
+    found = run_rule(pack, "LNX-PATCH-01", evidence, "linux")
+    assert found.status == verdict
+    assert message in found.message, found.message
 
 
 def test_switch_rules_not_applicable_to_servers(pack):
