@@ -55,6 +55,11 @@ demo: os-deps venv
 	$(ICTOPS) run playbooks/nightly.yaml
 	$(ICTOPS) schedule install playbooks/nightly.yaml --at 02:00
 	$(ICTOPS) schedule list
+	$(ICTOPS) patch list -l 'role=server'
+	plan=$$($(ICTOPS) plan playbooks/patch.yaml | tail -n 1) && \
+	  $(ICTOPS) approve $$plan --by wichian --order 'ที่ 12/2570' && \
+	  $(ICTOPS) run playbooks/patch.yaml --plan $$plan
+	$(ICTOPS) patch list -l 'role=server'
 	@echo
 	@echo "A switch change (docs/switch-config.md): planned, approved by the director, run; then nothing left to do (from the second make demo on, nothing to do at once)."
 	set -o pipefail; $(ICTOPS) plan playbooks/switch-time-logging.yaml -l phukhieo-sw-core --diff | tee state/demo-plan.txt
@@ -85,6 +90,7 @@ bench: os-deps venv
 	$(BIN)/python benchmarks/fleet.py
 	$(BIN)/python benchmarks/switch_push.py
 	$(BIN)/python benchmarks/web_pages.py
+	$(BIN)/python benchmarks/packages.py
 
 lab-up: os-deps venv
 	$(ICTOPS) lab up

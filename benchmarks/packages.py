@@ -7,6 +7,9 @@ It stands up its own district of N servers (profile typical: hello 1.0-1, kernel
 docs/performance.md records the figures. Same hosts, key, known_hosts and parallelism
 (-f/forks, default 50) for both tools; whole-process wall times, medians.
 
+Each also against the floor: ``xargs -P50 ssh`` (curve25519 key exchange) running only the
+apt-get commands themselves.
+
 1. The pending-update listing: ``ictops patch list`` (apt-get -s upgrade twice per server:
    all sources, then the security sources alone; held packages; reboot need) against
    ``ansible-playbook`` with ``apt: {upgrade: dist}`` in check mode (--check).
@@ -115,9 +118,10 @@ def approved(project: Path, *verb: str) -> str:
     return plan["id"]
 
 
-def timed(argv: list[str], env: dict[str, str], what: str) -> float:
+def timed(argv: list[str], env: dict[str, str], what: str, stdin: str | None = None) -> float:
     start = time.perf_counter()
-    must(subprocess.run(argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL), what)
+    must(subprocess.run(argv, capture_output=True, text=True, env=env, input=stdin,
+                        stdin=None if stdin is not None else subprocess.DEVNULL), what)
     return time.perf_counter() - start
 
 
@@ -176,9 +180,18 @@ def measure(args, root: Path, project: Path, ansible_playbook: str) -> dict:
     ienv = dict(os.environ, ICTOPS_PROJECT=str(project), ICTOPS_OPERATOR="bench")
     forks = ["-f", str(args.forks)]
     results: dict[str, list[float]] = {k: [] for k in ("ictops_list", "ansible_list", "ictops_upgrade",
-                                                          "ansible_upgrade", "ictops_plan")}
+                                                          "ansible_upgrade", "ictops_plan", "ssh_list",
+                                                          "ssh_upgrade")}
+    ssh = (f"ssh -p 2222 -i {key} -o UserKnownHostsFile={project / 'state' / 'known_hosts'} "
+           "-o StrictHostKeyChecking=yes -o KexAlgorithms=curve25519-sha256 -o BatchMode=yes ictops@{} ")
+    targets = "".join(f"{LAB}.66.{i}\n" for i in range(1, args.servers + 1))
+    security = ("-o Dir::Etc::SourceList=/etc/apt/sources.list.d/ictops-lab-security.sources "
+                "-o Dir::Etc::SourceParts=/dev/null")
+    listing = f"'apt-get -s -q upgrade; apt-get -s -q {security} upgrade'"
     for _ in range(args.repeat):
         results["ictops_list"].append(timed([*ICTOPS, "patch", "list", *forks], ienv, "ictops patch list"))
+        results["ssh_list"].append(timed(["sh", "-c", f"xargs -P{args.forks} -I{{}} {ssh}{listing} >/dev/null"],
+                                         dict(os.environ), "ssh listing", targets))
     for _ in range(args.ansible_repeat):
         results["ansible_list"].append(timed([ansible_playbook, "-i", str(inv), "--check",
                                               str(root / "list.yaml"), *forks], aenv, "ansible check"))
@@ -190,6 +203,11 @@ def measure(args, root: Path, project: Path, ansible_playbook: str) -> dict:
         results["ictops_plan"].append(time.perf_counter() - start)
         results["ictops_upgrade"].append(timed([*ICTOPS, *install, "--plan", found, *forks], ienv,
                                                "ictops package install --latest"))
+        back_to_1_0(project)
+        upgrade = ("'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "
+                   f"-o Dpkg::Options::=--force-confold {HELLO} </dev/null'")
+        results["ssh_upgrade"].append(timed(["sh", "-c", f"xargs -P{args.forks} -I{{}} {ssh}{upgrade} >/dev/null"],
+                                            dict(os.environ), "ssh upgrade", targets))
     for _ in range(args.ansible_repeat):
         back_to_1_0(project)
         results["ansible_upgrade"].append(timed([ansible_playbook, "-i", str(inv), str(root / "upgrade.yaml"),
@@ -207,10 +225,12 @@ def report(args, results: dict[str, list[float]]) -> None:
     med = {k: statistics.median(v) for k, v in results.items() if v}
     print(f"{args.servers} lab servers in Debian roots, forks {args.forks}")
     print(f"listing  ictops patch list              {med['ictops_list']:6.2f} s  {results['ictops_list']}")
+    print(f"listing  xargs ssh (the two apt-get -s) {med['ssh_list']:6.2f} s  (the floor)")
     print(f"listing  ansible apt upgrade=dist check  {med['ansible_list']:6.2f} s  "
           f"ansible/ictops = {med['ansible_list'] / med['ictops_list']:.1f}x (target >= 5x)")
     print(f"upgrade  ictops run --plan               {med['ictops_upgrade']:6.2f} s  {results['ictops_upgrade']}"
           f"   (plan + approve before it: {med['ictops_plan']:.2f} s)")
+    print(f"upgrade  xargs ssh apt-get install       {med['ssh_upgrade']:6.2f} s  (the floor)")
     print(f"upgrade  ansible apt state=latest        {med['ansible_upgrade']:6.2f} s  "
           f"ansible/ictops = {med['ansible_upgrade'] / med['ictops_upgrade']:.1f}x (target >= 5x)")
     if args.out:

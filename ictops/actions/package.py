@@ -22,7 +22,15 @@ from ictops.actions.apt import (
     run_apt,
 )
 from ictops.actions.base import Context
-from ictops.facts import APT_SIMULATION, HELD_PACKAGES, PACKAGES, AptRequest, AptSimulation
+from ictops.facts import (
+    APT_LISTS_AGE,
+    APT_SIMULATION,
+    HELD_PACKAGES,
+    OS_RELEASE,
+    PACKAGES,
+    AptRequest,
+    AptSimulation,
+)
 from ictops.facts.apt import package_name, package_version
 from ictops.project import Project
 from ictops.results import Change, ErrorKind, HostFailure, Outcome, Plan
@@ -73,6 +81,7 @@ class PackageAction:
         self.names, self.state, self.version = names, state, version
 
     def plan(self, ctx: Context) -> Plan:
+        ctx.facts.prefetch(OS_RELEASE, APT_LISTS_AGE, PACKAGES, HELD_PACKAGES)
         require_apt(ctx)
         refreshed = refresh_lists(ctx)
         installed = ctx.facts.get(PACKAGES)

@@ -20,9 +20,9 @@ from pydantic import Field, field_validator
 from ictops.actions.apt import PackageChanges, check_landed, describe, refresh_lists, require_apt, run_apt
 from ictops.actions.base import Context
 from ictops.actions.reboot import DEFAULT_TIMEOUT, Rebooted, reboot_and_wait, rebooted_words
-from ictops.facts import APT_SIMULATION, APT_SOURCES, PACKAGES, REBOOT_REQUIRED
+from ictops.facts import APT_SIMULATION, APT_SOURCES, OS_RELEASE, PACKAGES, REBOOT_REQUIRED
 from ictops.facts.apt import package_name, security_sources
-from ictops.facts.patches import PatchListing, read_listing, upgrade_request
+from ictops.facts.patches import PatchListing, listing_facts, read_listing, upgrade_request
 from ictops.patchlog import save_listing
 from ictops.project import Project
 from ictops.results import Change, ErrorKind, HostFailure, Outcome, Payload, Plan
@@ -73,6 +73,7 @@ class PatchAction:
         self.only, self.exclude, self.reboot, self.reboot_timeout = only, exclude, reboot, reboot_timeout
 
     def plan(self, ctx: Context) -> Plan:
+        ctx.facts.prefetch(OS_RELEASE, PACKAGES, *listing_facts())
         require_apt(ctx)
         refreshed = refresh_lists(ctx)
         listing = read_listing(ctx.facts)
@@ -179,6 +180,7 @@ class PatchList:
     name = "patch list"
 
     def read(self, ctx: Context) -> Outcome:
+        ctx.facts.prefetch(OS_RELEASE, *listing_facts())
         require_apt(ctx)
         refresh_lists(ctx)
         listing = read_listing(ctx.facts)

@@ -8,6 +8,9 @@ plan reads the host as it is now (pyinfra #387, #805: plans built on stale facts
 
 from __future__ import annotations
 
+import base64
+import binascii
+import shlex
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
@@ -85,6 +88,37 @@ class Facts:
             self.reads += 1
         return value
 
+    def prefetch(self, *wanted: Fact[Any] | tuple[Any, ...]) -> None:
+        """Read several command facts in one round trip (one command on the host) instead
+        of one each: ``prefetch(OS_RELEASE, (FILE, "/etc/hosts"))``. Only plain command
+        facts of the same sudo need are batched; what is cached already, or fails to
+        parse, is left to ``get`` (which then reads it alone, and raises as usual)."""
+        todo: list[tuple[CommandFact[Any], tuple[Any, ...]]] = []
+        for item in wanted:
+            fact, *args = item if isinstance(item, tuple) else (item,)
+            with self._lock:
+                cached = (fact.name, tuple(args)) in self._cache
+            if not cached and batchable(fact):
+                todo.append((fact, tuple(args)))
+        for sudo in (False, True):
+            group = [(f, a) for f, a in todo if (f.sudo and self.host.sudo) == sudo]
+            if len(group) < 2:
+                continue
+            commands = [f.command(*a) for f, a in group]
+            session = self.session("server")
+            result = session.run(batch_script(commands), timeout=self.host.timeouts.command,
+                                 sudo=sudo)
+            for (fact, args), part in zip(group, split_batch(result, len(group))):
+                if part is None:
+                    continue
+                try:
+                    value = fact.parse(part, *args)
+                except HostFailure:
+                    continue  # get() reads it again alone and reports the failure
+                with self._lock:
+                    self._cache[(fact.name, args)] = value
+                    self.reads += 1
+
     def session(self, kind: str) -> Any:
         """The host's session; SessionError CONFIG_ERROR when the fact is for the other kind."""
         self._check_kind(kind)
@@ -122,3 +156,43 @@ class Facts:
                 return False
             self._done.add(what)
             return True
+
+def batchable(fact: Fact[Any]) -> bool:
+    """A fact read by its command and parser alone (no read() of its own)."""
+    return isinstance(fact, CommandFact) and fact.kind == "server" and \
+        type(fact).read is CommandFact.read
+
+
+_MARK = "#ictops-fact"
+
+
+def batch_script(commands: Sequence[str | Sequence[str]]) -> str:
+    """One shell script running ``commands`` one after the other, each with its own stdout,
+    stderr (base64) and exit code after a marker line."""
+    lines = ['d=$(mktemp -d) || exit 1', "trap 'rm -rf \"$d\"' EXIT"]
+    for i, command in enumerate(commands):
+        text = command if isinstance(command, str) else shlex.join(command)
+        lines.append(f'( {text}\n) >"$d/o" 2>"$d/e" </dev/null; c=$?; '
+                     f"printf '\\n{_MARK} {i} %s\\n' \"$c\"; base64 -w0 \"$d/o\"; echo; "
+                     'base64 -w0 "$d/e"; echo')
+    return "\n".join(lines) + "\n"
+
+
+def split_batch(result: CommandResult, count: int) -> list[CommandResult | None]:
+    """Each command's result from a batch's output (None where it is missing or garbled)."""
+    found: list[CommandResult | None] = [None] * count
+    lines = result.stdout.split("\n")
+    for i, line in enumerate(lines):
+        words = line.split(" ")
+        if len(words) != 3 or words[0] != _MARK or not words[1].isdigit() or i + 2 >= len(lines):
+            continue
+        index = int(words[1])
+        try:
+            code = int(words[2])
+            out = base64.b64decode(lines[i + 1], validate=True).decode("utf-8", errors="replace")
+            err = base64.b64decode(lines[i + 2], validate=True).decode("utf-8", errors="replace")
+        except (ValueError, binascii.Error):
+            continue
+        if 0 <= index < count:
+            found[index] = CommandResult(result.command, code, out, err, result.duration)
+    return found

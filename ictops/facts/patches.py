@@ -110,6 +110,14 @@ def upgrade_request(sources: str | None = None, exclude: tuple[str, ...] = (),
     return AptRequest("upgrade", sources=sources, pins=pins or None)
 
 
+def listing_facts() -> tuple[Any, ...]:
+    """The facts a listing reads before the security simulation (for ``Facts.prefetch``)."""
+    from ictops.facts import APT_LISTS_AGE, APT_SIMULATION, APT_SOURCES, HELD_PACKAGES, REBOOT_REQUIRED
+
+    return (APT_LISTS_AGE, APT_SOURCES, HELD_PACKAGES, REBOOT_REQUIRED,
+            (APT_SIMULATION, upgrade_request()))
+
+
 def read_listing(facts: Facts) -> PatchListing:
     """The host's listing now, through its facts (each read once per run)."""
     from ictops.facts import (
@@ -120,6 +128,7 @@ def read_listing(facts: Facts) -> PatchListing:
         REBOOT_REQUIRED,
     )
 
+    facts.prefetch(*listing_facts())  # one round trip for all but the security simulation
     full = facts.get(APT_SIMULATION, upgrade_request())
     only = security_sources(facts.get(APT_SOURCES))
     security = facts.get(APT_SIMULATION, upgrade_request(only)) if only else None

@@ -131,15 +131,21 @@ class PendingUpdatesFact(CommandFact[PendingUpdates]):
 
 
 class HeldPackagesFact(CommandFact[tuple[str, ...]]):
-    """Packages held with apt-mark (an upgrade leaves them alone)."""
+    """Packages held (``apt-mark hold``: dpkg's selection "hold"), which an upgrade leaves
+    alone. Read from dpkg's database (dpkg-query: no apt cache to load)."""
 
     def command(self) -> Sequence[str]:
-        return ["apt-mark", "showhold"]
+        return ["dpkg-query", "-W", "-f", "${db:Status-Abbrev} ${Package}\n"]
 
     def parse(self, result: CommandResult) -> tuple[str, ...]:
         if not result.ok:
-            raise _failed("the held packages (apt-mark showhold)", result)
-        return tuple(sorted(p for p in result.stdout.split() if re.fullmatch(r"[a-z0-9][a-z0-9+.:-]*", p)))
+            raise _failed("the held packages (dpkg-query)", result)
+        held = []
+        for line in result.stdout.splitlines():
+            status, _, name = line.partition(" ")
+            if status.startswith("h") and re.fullmatch(r"[a-z0-9][a-z0-9+.:-]*", name.strip()):
+                held.append(name.strip())
+        return tuple(sorted(held))
 
 
 # --- files --------------------------------------------------------------------------------

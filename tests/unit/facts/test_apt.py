@@ -189,3 +189,29 @@ def test_lists_age(stdout: str, expected: float | None) -> None:
 def test_lists_age_garbled() -> None:
     with pytest.raises(FactError):
         APT_LISTS_AGE.parse(out("soon\n"))
+
+
+def test_prefetch_reads_several_facts_in_one_round_trip() -> None:
+    """Facts.prefetch runs their commands in one script (here a local sh stands in for the
+    server) and caches each parsed value; get() then reads nothing more."""
+    from ictops.facts import HELD_PACKAGES, OS_RELEASE
+    from ictops.facts.base import Facts
+    from ictops.inventory.host import Host
+
+    class LocalShell:
+        def __init__(self):
+            self.runs = 0
+
+        def run(self, command, timeout=None, sudo=False, **kw):
+            self.runs += 1
+            argv = command if isinstance(command, list) else ["sh", "-c", command]
+            done = subprocess.run(argv, capture_output=True, text=True)
+            return CommandResult(str(command), done.returncode, done.stdout, done.stderr, 0.0)
+
+    shell = LocalShell()
+    facts = Facts(Host(name="h", hostname="127.0.0.1", platform_name="linux"), lambda: shell)
+    facts.prefetch(OS_RELEASE, HELD_PACKAGES, APT_LISTS_AGE)
+    assert shell.runs == 1
+    assert facts.get(OS_RELEASE).id  # this machine's own /etc/os-release
+    facts.get(HELD_PACKAGES)
+    assert shell.runs == 1 and facts.reads == 3
