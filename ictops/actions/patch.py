@@ -78,6 +78,9 @@ class PatchAction:
         refreshed = refresh_lists(ctx)
         listing = read_listing(ctx.facts)
         save_listing(ctx.project, ctx.host.name, listing, "patch", ctx.run.run_id)
+        if listing.error:
+            raise HostFailure(f"apt cannot read this server's packages and sources: {listing.error}; "
+                              "not changed (mend apt first)")
         sources = None
         if self.only == "security":
             sources = security_sources(ctx.facts.get(APT_SOURCES))

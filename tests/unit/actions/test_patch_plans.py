@@ -110,6 +110,13 @@ def test_exclude_pins_the_installed_version(tmp_path) -> None:
     assert words(plan) == (["upgrade kernel 1.0-1 -> 1.1-1 (security)"], "")
 
 
+def test_a_server_whose_apt_is_broken_is_not_patched(tmp_path) -> None:
+    broken = AptSimulation(error="Malformed entry 1 in list file /etc/apt/sources.list.d/x.list")
+    with pytest.raises(HostFailure, match="apt cannot read this server's packages and sources: "
+                                          "Malformed entry"):
+        plan_of(build(Args(only="security"), None), facts(full=broken), project_at(tmp_path))
+
+
 def test_security_only_without_security_sources_is_refused(tmp_path) -> None:
     given = facts(sources=SOURCES[:1])
     with pytest.raises(HostFailure, match="no security source"):
