@@ -13,10 +13,12 @@ apt-get commands themselves.
 1. The pending-update listing: ``ictops patch list`` (apt-get -s upgrade twice per server:
    all sources, then the security sources alone; held packages; reboot need) against
    ``ansible-playbook`` with ``apt: {upgrade: dist}`` in check mode (--check).
-2. The upgrade of one package: ``ictops package install ictops-lab-hello --latest --plan ID``
-   (the approved plan's run: each server planned again, then upgraded) against
-   ``ansible-playbook`` with ``apt: {name: ictops-lab-hello, state: latest}``. Before each
-   measured run every server is put back to hello 1.0-1 (not measured).
+2. The upgrade of one package (``--package``, default ictops-lab-tools, 1.0-1 -> 1.1-1; with
+   ictops-lab-hello the package's service is restarted too):
+   ``ictops package install PACKAGE --latest --plan ID`` (the approved plan's run: each server
+   planned again, then upgraded) against ``ansible-playbook`` with
+   ``apt: {name: PACKAGE, state: latest}``. Before each measured run every server is put back
+   to 1.0-1 (not measured).
 
 Ansible's apt module needs python3 and python3-apt on the servers, which the lab's minimal
 Debian roots do not have: a cached layer with them (built once from the Debian mirror this
@@ -47,7 +49,7 @@ from tests.integration.district import ICTOPS, District, make_project  # noqa: E
 from tests.net import LAB  # noqa: E402
 
 BIN = Path(sys.executable).parent
-HELLO = "ictops-lab-hello"
+PACKAGE = "ictops-lab-tools"  # upgraded 1.0-1 -> 1.1-1 (--package ictops-lab-hello: with a service)
 TEAM = """\
 office: benchmark office
 unknown_operator: refuse
@@ -131,6 +133,7 @@ def main() -> int:
     parser.add_argument("--forks", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--ansible-repeat", type=int, default=1)
+    parser.add_argument("--package", default=PACKAGE, help="the package upgraded from 1.0-1")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     ansible_playbook = shutil.which("ansible-playbook", path=str(BIN)) or shutil.which("ansible-playbook")
@@ -174,7 +177,7 @@ def measure(args, root: Path, project: Path, ansible_playbook: str) -> dict:
     (root / "list.yaml").write_text("- hosts: all\n  gather_facts: false\n  tasks:\n"
                                     "    - apt: {upgrade: dist}\n")
     (root / "upgrade.yaml").write_text("- hosts: all\n  gather_facts: false\n  tasks:\n"
-                                       f"    - apt: {{name: {HELLO}, state: latest}}\n")
+                                       f"    - apt: {{name: {args.package}, state: latest}}\n")
     aenv = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING="True", ANSIBLE_PIPELINING="True",
                 ANSIBLE_LOCAL_TEMP=str(root / "ansible-tmp"), ANSIBLE_FORKS=str(args.forks))
     ienv = dict(os.environ, ICTOPS_PROJECT=str(project), ICTOPS_OPERATOR="bench")
@@ -195,28 +198,28 @@ def measure(args, root: Path, project: Path, ansible_playbook: str) -> dict:
     for _ in range(args.ansible_repeat):
         results["ansible_list"].append(timed([ansible_playbook, "-i", str(inv), "--check",
                                               str(root / "list.yaml"), *forks], aenv, "ansible check"))
-    install = ["package", "install", HELLO, "--latest"]
+    install = ["package", "install", args.package, "--latest"]
     for _ in range(args.repeat):
-        back_to_1_0(project)
+        back_to_1_0(project, args.package)
         start = time.perf_counter()
         found = approved(project, *install)
         results["ictops_plan"].append(time.perf_counter() - start)
         results["ictops_upgrade"].append(timed([*ICTOPS, *install, "--plan", found, *forks], ienv,
                                                "ictops package install --latest"))
-        back_to_1_0(project)
+        back_to_1_0(project, args.package)
         upgrade = ("'sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "
-                   f"-o Dpkg::Options::=--force-confold {HELLO} </dev/null'")
+                   f"-o Dpkg::Options::=--force-confold {args.package} </dev/null'")
         results["ssh_upgrade"].append(timed(["sh", "-c", f"xargs -P{args.forks} -I{{}} {ssh}{upgrade} >/dev/null"],
                                             dict(os.environ), "ssh upgrade", targets))
     for _ in range(args.ansible_repeat):
-        back_to_1_0(project)
+        back_to_1_0(project, args.package)
         results["ansible_upgrade"].append(timed([ansible_playbook, "-i", str(inv), str(root / "upgrade.yaml"),
                                                  *forks], aenv, "ansible apt state=latest"))
     return results
 
 
-def back_to_1_0(project: Path) -> None:
-    verb = ["package", "install", HELLO, "--version", "1.0-1"]
+def back_to_1_0(project: Path, package: str) -> None:
+    verb = ["package", "install", package, "--version", "1.0-1"]
     found = approved(project, *verb)
     must(ictops(project, *verb, "--plan", found), "back to hello 1.0-1")
 

@@ -4,6 +4,7 @@ restart through its handler, a plan refused on the host changed by hand, and bad
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -46,6 +47,9 @@ def test_package_install_changed_then_ok(lab) -> None:
     assert code == 0, check
     assert results(check)["in-1"]["message"] == "check: would install ictops-lab-tools 1.1-1"
     assert installed(lab, "in-1").get("ictops-lab-tools") is None  # check changed nothing
+    checked = [r for r in trail(lab) if r.get("action") == "package" and r.get("run_id") == check["run_id"]]
+    assert [(r["process"], r["step"], r["data"]["check"], r["data"]["carry_out_step"])
+            for r in checked] == [(2, 2, True, 5)]  # a check is recorded under the plan step
 
     refused = ictops(lab, *verb)
     assert refused.returncode == 2
@@ -57,12 +61,33 @@ def test_package_install_changed_then_ok(lab) -> None:
     assert code == 0, first
     assert (results(first)["in-1"]["status"], results(first)["in-1"]["message"]) == (
         "changed", "installed ictops-lab-tools 1.1-1")
+    done = [r for r in trail(lab) if r.get("action") == "package" and r.get("run_id") == first["run_id"]]
+    assert [(r["process"], r["step"], r["status"]) for r in done] == [(2, 5, "changed")]
     assert installed(lab, "in-1")["ictops-lab-tools"] == "1.1-1"
 
     code, second = ictops_json(lab, *verb, "--plan", plan_id(lab, path, "-l", "in-1"))
     assert code == 0, second
     assert (results(second)["in-1"]["status"], results(second)["in-1"]["message"]) == (
         "ok", "already ictops-lab-tools 1.1-1")
+
+
+def trail(lab) -> list[dict]:
+    path = lab.project.root / "state" / "audit" / "trail.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_patch_list_reads_and_is_recorded(lab) -> None:
+    code, listed = ictops_json(lab, "patch", "list", "-l", "in-4")
+    assert code == 0, listed
+    [host] = listed["hosts"]
+    assert host["message"] == "2 pending (1 security)"
+    assert [(u["name"], u["current"], u["candidate"], u["security"]) for u in host["listing"]["updates"]] == [
+        ("ictops-lab-hello", "1.0-1", "1.1-1", None), ("ictops-lab-kernel", "1.0-1", "1.1-1", "1.1-1")]
+    records = [r for r in trail(lab) if r.get("run_id") == listed["run_id"] and r.get("host") == "in-4"]
+    assert [(r["action"], r["process"], r["step"], r["status"]) for r in records] == [
+        ("patch list", 2, 5, "ok")]
+    kept = json.loads((lab.project.root / "state" / "patches" / "in-4.json").read_text())
+    assert (kept["source"], kept["run_id"]) == ("patch list", listed["run_id"])
 
 
 def fingerprint(lab, name: str) -> str:
