@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from ictops import clock
 from ictops.backup.files import safe_name, write_atomic
 from ictops.facts.patches import PatchListing
 from ictops.project import Project
@@ -36,8 +37,7 @@ def patches_dir(project: Project) -> Path:
 def save_listing(project: Project, host: str, listing: PatchListing, source: str, run_id: str,
                  when: dt.datetime | None = None) -> Path:
     """Keep ``listing`` as the host's latest (atomic: a reader sees the old or the new one)."""
-    moment = (when or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
-    document = {"host": host, "at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "source": source,
+    document = {"host": host, "at": clock.stamp(when), "source": source,
                 "run_id": run_id, "listing": listing.to_dict()}
     path = patches_dir(project) / f"{safe_name(host)}.json"
     write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(), mode=0o644)
