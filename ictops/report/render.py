@@ -171,7 +171,8 @@ def _conclusion(data: ReportData, fmt: _Formatter) -> list[str]:
     if data.patches:
         lines.append(fmt.text(
             "c_patches", n=len(data.patches),
-            pending=sum(1 for p in data.patches if p.state == "pending"),
+            # security fixes pending: a listing's count of them, or a failed LNX-PATCH-01
+            pending=sum(1 for p in data.patches if p.state == "pending" and p.security != 0),
             unknown=sum(1 for p in data.patches if p.state == "unknown")))
     return lines
 

@@ -11,7 +11,7 @@ from ictops.facts import AptChange, AptSimulation, RebootNeed
 from ictops.facts.patches import combine
 from ictops.patchlog import latest_listings, save_listing
 from ictops.project import Project
-from ictops.report.model import ReportData
+from ictops.report.model import PendingPatches, ReportData
 from ictops.report.render import render_html
 from ictops.report.scores import compliance_scores
 from ictops.report.sources import patch_states
@@ -82,3 +82,13 @@ def test_stopped_rollout_lists_untouched_hosts() -> None:
     assert data.runs[0].untouched == ("srv-2", "srv-3")
     html = render_html(data, "en")
     assert "never touched (the run stopped before their batch): srv-2, srv-3" in html
+
+
+def test_the_conclusion_counts_servers_with_security_updates_only() -> None:
+    """Updates that are not security fixes are listed, but the conclusion's 'security
+    patches pending' counts only servers with security fixes (or a failed LNX-PATCH-01)."""
+    patches = [PendingPatches("srv-a", "pending", 2, security=0, checked_at=WHEN),
+               PendingPatches("srv-b", "pending", 3, security=1, checked_at=WHEN),
+               PendingPatches("srv-c", "pending", 9, checked_at=WHEN)]  # from LNX-PATCH-01 FAIL
+    html = render_html(ReportData.from_records([], patches=patches, now=WHEN), "en")
+    assert "Security patches: 2 servers with pending updates, 0 unknown, of 3." in html
