@@ -157,6 +157,7 @@ class Facts:
             self._done.add(what)
             return True
 
+
 def batchable(fact: Fact[Any]) -> bool:
     """A fact read by its command and parser alone (no read() of its own)."""
     return isinstance(fact, CommandFact) and fact.kind == "server" and \

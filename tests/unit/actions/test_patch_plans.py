@@ -155,7 +155,8 @@ class RebootFacts(GivenFacts):
             return self.server.boot_ids[min(self.server.reconnects, len(self.server.boot_ids) - 1)]
         return self.after[fact.name]
 
-    def reconnect(self, deadline):
+    def reopen(self, kind, deadline=None):
+        assert (kind, deadline is not None) == ("server", True)
         self.server.reconnects += 1
         return self.server
 
