@@ -29,6 +29,7 @@ pre-change backup, sends it, verifies, saves when asked and rolls back on any fa
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -54,8 +55,9 @@ class Args(StrictModel):
     save: bool = False  # write memory / save, after verify
 
 
-def validate(args: Args, project: Project) -> None:
-    """At load time: one of lines/template, a template that exists, features that exist."""
+def validate(args: Args, project: Project, names: Collection[str] = ()) -> None:
+    """At load time: one of lines/template, a template that exists, features that exist.
+    (``names``, the variables hosts and vars provide, is what every action's validate gets.)"""
     if sum((args.lines is not None, args.template is not None, args.golden)) != 1:
         raise InputError("give the intended config as lines:, template: or golden: true "
                          "(one of them)")
